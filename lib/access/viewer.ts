@@ -1,0 +1,58 @@
+import type { Db } from '../db/client';
+import { isExternalDomain } from '../email-address';
+import { currentSite } from '../site';
+import type { Viewer } from './policy';
+
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+/**
+ * Loads who is asking, from the database, for one request. Returns null when the session is
+ * unknown, revoked or expired, or the account is deactivated: a stale cookie never keeps access.
+ */
+export async function loadViewer(db: Db, sessionId: string | undefined, now = new Date()): Promise<Viewer | null> {
+  if (!sessionId) return null;
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    include: { user: { select: { id: true, email: true, name: true, emailDomain: true, active: true, lastActiveAt: true } } },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) return null;
+
+  const site = await currentSite(db);
+  const userId = session.user.id;
+  const [siteUser, appRoles, assignment, grants] = await Promise.all([
+    db.siteUser.findUnique({ where: { siteId_userId: { siteId: site.id, userId } } }),
+    db.appRole.findMany({ where: { userId, app: { siteId: site.id } }, select: { role: true, app: { select: { kind: true } } } }),
+    db.guestSpaceAssignment.findUnique({
+      where: { siteId_userId: { siteId: site.id, userId } },
+      select: { space: { select: { id: true, key: true, name: true } } },
+    }),
+    db.experienceGrant.findMany({ where: { siteId: site.id, userId }, select: { experience: true } }),
+  ]);
+
+  if (now.getTime() - session.lastSeenAt.getTime() > ACTIVITY_WRITE_INTERVAL_MS) {
+    await db.$transaction([
+      db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } }),
+      db.user.update({ where: { id: userId }, data: { lastActiveAt: now } }),
+    ]);
+  }
+
+  const jira = appRoles.find((r) => r.app.kind === 'JIRA');
+  return {
+    userId,
+    sessionId: session.id,
+    email: session.user.email,
+    name: session.user.name,
+    external: isExternalDomain(session.user.emailDomain, site.organization.verifiedDomains.map((d) => d.domain)),
+    site: { id: site.id, name: site.name, slug: site.slug, plan: site.organization.plan },
+    siteAccess: siteUser
+      ? {
+          isSiteAdmin: siteUser.isSiteAdmin,
+          suspended: siteUser.suspendedAt !== null,
+          jiraRole: jira?.role ?? null,
+          otherApps: appRoles.filter((r) => r.app.kind !== 'JIRA').map((r) => r.app.kind),
+        }
+      : null,
+    guestSpace: jira?.role === 'GUEST' ? (assignment?.space ?? null) : null,
+    grantedExperiences: grants.map((g) => g.experience),
+  };
+}
