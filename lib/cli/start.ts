@@ -62,20 +62,25 @@ async function main() {
   const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 
   const database = await openDatabase(log);
-  let server: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`Stopping (${signal})…`);
-    server?.kill('SIGTERM');
+    for (const child of children) child.kill('SIGTERM');
     await database.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  await migrateAndSeed(database.url, log);
+  try {
+    await migrateAndSeed(database.url, log);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -89,12 +94,16 @@ async function main() {
   };
 
   const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
-  if (!dev) await buildIfChanged({ ...env, NODE_ENV: 'production' });
-  server = spawn(process.execPath, [next, dev ? 'dev' : 'start', '-p', String(port)], {
+  if (!dev) await buildIfChanged({ ...env, NODE_ENV: 'production' }).catch(async (error) => {
+    await database.stop();
+    throw error;
+  });
+  const server = spawn(process.execPath, [next, dev ? 'dev' : 'start', '-p', String(port)], {
     cwd: ROOT,
     env: { ...env, NODE_ENV: dev ? 'development' : 'production' },
     stdio: 'inherit',
   });
+  children.push(server);
   server.on('exit', (code) => {
     if (!stopping) {
       log(`The web server exited (${code}).`);
