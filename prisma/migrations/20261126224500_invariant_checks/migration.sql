@@ -8,11 +8,11 @@ ALTER TABLE "AccessRequest" ADD CONSTRAINT "AccessRequest_email_normalized" CHEC
 
 -- "openEmail" is the invitation's email exactly while it is pending (one open invitation per site and email).
 ALTER TABLE "Invitation" ADD CONSTRAINT "Invitation_open_email_matches_state"
-  CHECK ((("state" = 'PENDING') AND "openEmail" = "email") OR (("state" <> 'PENDING') AND "openEmail" IS NULL));
+  CHECK ((("state" = 'PENDING') AND "openEmail" IS NOT DISTINCT FROM "email") OR (("state" <> 'PENDING') AND "openEmail" IS NULL));
 
 -- "blockingEmail" is set while a request is pending or denied (a denied person cannot ask again).
 ALTER TABLE "AccessRequest" ADD CONSTRAINT "AccessRequest_blocking_email_matches_state"
-  CHECK ((("state" IN ('PENDING', 'DENIED')) AND "blockingEmail" = "email") OR (("state" = 'APPROVED') AND "blockingEmail" IS NULL));
+  CHECK ((("state" IN ('PENDING', 'DENIED')) AND "blockingEmail" IS NOT DISTINCT FROM "email") OR (("state" = 'APPROVED') AND "blockingEmail" IS NULL));
 
 -- The one-space rule's assignment must point at a Guest membership in a space of the same site.
 -- (A SQL function in a CHECK: the migration runner splits scripts on semicolons, so no plpgsql body.)
