@@ -1,5 +1,3 @@
-import { domainToASCII } from 'node:url';
-
 /**
  * The one way an email address is normalized everywhere (forms, actions, API, seed, database):
  * trimmed, Unicode NFKC, lower-case, domain in IDNA ASCII form. Returns null when it is not a
@@ -11,13 +9,23 @@ export function normalizeEmail(raw: string): string | null {
   const at = value.lastIndexOf('@');
   if (at <= 0 || at !== value.indexOf('@')) return null;
   const local = value.slice(0, at);
-  const domain = domainToASCII(value.slice(at + 1));
+  const domain = toAsciiDomain(value.slice(at + 1));
   if (!domain || local.length > 64) return null;
   if (!/^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+$/.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
     return null;
   }
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(domain)) return null;
   return `${local}@${domain}`;
+}
+
+/** IDNA ASCII form through the WHATWG URL parser, which browsers and Node share. */
+function toAsciiDomain(domain: string): string | null {
+  if (!domain || /[\s/?#@:\\[\]%]/.test(domain)) return null;
+  try {
+    return new URL(`http://${domain}/`).hostname;
+  } catch {
+    return null;
+  }
 }
 
 export function emailDomain(normalizedEmail: string): string {

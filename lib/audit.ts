@@ -1,0 +1,32 @@
+import type { Prisma } from './db/generated/client';
+
+type Tx = Prisma.TransactionClient;
+
+export type AuditContext = { actorId: string | null; siteId: string | null; ip?: string | null; userAgent?: string | null };
+
+export type AuditEntry = {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  targetUserId?: string | null;
+  before?: Prisma.InputJsonValue;
+  after?: Prisma.InputJsonValue;
+};
+
+/** Every administrative change writes one of these, in the same transaction as the change. */
+export async function writeAudit(tx: Tx, context: AuditContext, entry: AuditEntry) {
+  await tx.auditEvent.create({
+    data: {
+      siteId: context.siteId,
+      actorId: context.actorId,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      targetUserId: entry.targetUserId ?? null,
+      before: entry.before,
+      after: entry.after,
+    },
+  });
+}

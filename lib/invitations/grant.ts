@@ -1,0 +1,158 @@
+// "Grant access": writes every invitation of a batch and its email in one transaction.
+import type { Db } from '../db/client';
+import type { Prisma } from '../db/generated/client';
+import { writeAudit, type AuditContext } from '../audit';
+import { assertCan, type Viewer } from '../access/policy';
+import { DomainError } from '../result';
+import { normalizeEmail } from '../email-address';
+import { newInvitationToken } from './tokens';
+import { loadSiteContext, reviewInvitations, type ReviewRow } from './review';
+import type { JiraRole } from './invite-users.schema';
+
+type Tx = Prisma.TransactionClient;
+
+export type GrantRow = ReviewRow & { result: 'INVITED' | 'RESENT' | 'SKIPPED' | 'REFUSED' };
+
+/**
+ * Serializes changes to one site's invitations and seats: the allowance is recounted, and an
+ * address invited from two places at once ends with one invitation.
+ */
+export async function lockSiteMembership(tx: Tx, siteId: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`site-membership:${siteId}`}, 0))`;
+}
+
+export async function issueInvitationEmail(
+  tx: Tx,
+  invitation: { id: string; email: string; role: JiraRole; personalMessage: string | null; expiresAt: Date },
+  rawToken: string,
+  context: { inviterName: string; siteName: string },
+) {
+  // Older emails of this invitation carry a link that no longer works: never send them.
+  await tx.outboxEmail.updateMany({
+    where: { invitationId: invitation.id, state: 'PENDING' },
+    data: { state: 'FAILED', lastError: 'Superseded by a newer invitation link' },
+  });
+  await tx.outboxEmail.create({
+    data: {
+      template: 'invitation',
+      to: invitation.email,
+      invitationId: invitation.id,
+      payload: {
+        token: rawToken,
+        inviterName: context.inviterName,
+        siteName: context.siteName,
+        role: invitation.role,
+        personalMessage: invitation.personalMessage,
+        expiresAt: invitation.expiresAt.toISOString(),
+      },
+    },
+  });
+}
+
+export async function grantAccess(
+  db: Db,
+  viewer: Viewer,
+  input: { emails: string[]; role: JiraRole; personalMessage: string | null; resend: string[] },
+  audit: AuditContext,
+  now = new Date(),
+): Promise<GrantRow[]> {
+  assertCan(viewer, 'admin.users.manage');
+  const emails = [...new Set(input.emails.map((raw) => {
+    const email = normalizeEmail(raw);
+    if (!email) throw new DomainError('INVALID_INPUT', `${raw.slice(0, 80)} isn't a valid email address.`);
+    return email;
+  }))];
+  const confirmedResend = new Set(input.resend.map((raw) => normalizeEmail(raw)));
+  return db.$transaction(
+    async (tx) => {
+      await lockSiteMembership(tx, viewer.site.id);
+      const site = await loadSiteContext(tx, viewer.site.id);
+      // Recount inside the lock: what the admin reviewed may have changed since.
+      const rows = await reviewInvitations(tx, viewer.site.id, emails, input.role, now);
+      const expiresAt = new Date(now.getTime() + site.invitationExpiryDays * 24 * 3600 * 1000);
+      const results: GrantRow[] = [];
+      for (const row of rows) {
+        if (row.outcome === 'REFUSED') {
+          results.push({ ...row, result: 'REFUSED' });
+        } else if (row.outcome === 'ALREADY_ON_SITE') {
+          results.push({ ...row, result: 'SKIPPED' });
+        } else if (row.outcome === 'RESEND') {
+          if (!confirmedResend.has(row.email)) {
+            // Invited meanwhile by someone else: keep that invitation and its email.
+            results.push({ ...row, detail: 'Already invited. Nothing was sent.', result: 'SKIPPED' });
+            continue;
+          }
+          const token = newInvitationToken();
+          const invitation = await tx.invitation.update({
+            where: { id: row.pendingInvitationId },
+            data: { tokenHash: token.hash, role: input.role, personalMessage: input.personalMessage, invitedById: viewer.userId, expiresAt, deliveryState: 'QUEUED', deliveryError: null, sentAt: null },
+          });
+          await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
+          await writeAudit(tx, audit, { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: row.email, role: input.role } });
+          results.push({ ...row, detail: 'Invitation sent again with a new link.', result: 'RESENT' });
+        } else {
+          const token = newInvitationToken();
+          const invitation = await tx.invitation.create({
+            data: {
+              siteId: site.id,
+              appId: site.jiraAppId,
+              email: row.email,
+              openEmail: row.email,
+              role: input.role,
+              tokenHash: token.hash,
+              personalMessage: input.personalMessage,
+              invitedById: viewer.userId,
+              expiresAt,
+            },
+          });
+          await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
+          await writeAudit(tx, audit, {
+            action: 'invitation.created',
+            targetType: 'invitation',
+            targetId: invitation.id,
+            after: { email: row.email, role: input.role, personalMessage: input.personalMessage },
+          });
+          results.push({ ...row, detail: row.outcome === 'NEW_GUEST' ? 'Invited as a guest.' : `Invited.`, result: 'INVITED' });
+        }
+      }
+      return results;
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/** Resend invite: a new link (the old one stops working) and a new email. */
+export async function resendInvitation(db: Db, viewer: Viewer, invitationId: string, audit: AuditContext, now = new Date()) {
+  assertCan(viewer, 'admin.users.manage');
+  return db.$transaction(async (tx) => {
+    const site = await loadSiteContext(tx, viewer.site.id);
+    const existing = await tx.invitation.findFirst({ where: { id: invitationId, siteId: viewer.site.id } });
+    if (!existing) throw new DomainError('NOT_FOUND', 'That invitation no longer exists.');
+    if (existing.state !== 'PENDING') throw new DomainError('CONFLICT', `That invitation was already ${existing.state === 'ACCEPTED' ? 'accepted' : 'revoked'}.`);
+    const token = newInvitationToken();
+    const invitation = await tx.invitation.update({
+      where: { id: existing.id },
+      data: { tokenHash: token.hash, expiresAt: new Date(now.getTime() + site.invitationExpiryDays * 86_400_000), deliveryState: 'QUEUED', deliveryError: null, sentAt: null },
+    });
+    await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
+    await writeAudit(tx, audit, { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: invitation.email } });
+    return invitation;
+  });
+}
+
+/** Revoke invite: the link stops working at once. */
+export async function revokeInvitation(db: Db, viewer: Viewer, invitationId: string, audit: AuditContext, now = new Date()) {
+  assertCan(viewer, 'admin.users.manage');
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.invitation.updateMany({
+      where: { id: invitationId, siteId: viewer.site.id, state: 'PENDING' },
+      data: { state: 'REVOKED', openEmail: null, revokedAt: now },
+    });
+    if (count !== 1) throw new DomainError('CONFLICT', 'That invitation is no longer pending.');
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId } });
+    // An unsent email for a revoked invitation must not go out.
+    await tx.outboxEmail.updateMany({ where: { invitationId, state: 'PENDING' }, data: { state: 'FAILED', lastError: 'Invitation revoked before delivery' } });
+    await writeAudit(tx, audit, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, before: { email: invitation.email, state: 'PENDING' }, after: { state: 'REVOKED' } });
+    return invitation;
+  });
+}
