@@ -26,13 +26,12 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     return {};
   } catch (error) {
     if (error instanceof AuthError) {
-      const throttled = (error as AuthError & { code?: string }).code === 'throttled';
-      return {
-        email,
-        error: throttled
-          ? 'Too many sign-in attempts. Wait 15 minutes and try again.'
-          : 'Incorrect email address or password.',
+      const code = (error as AuthError & { code?: string }).code;
+      const messages: Record<string, string> = {
+        throttled: 'Too many sign-in attempts. Wait 15 minutes and try again.',
+        suspended: 'Your access to this site has been suspended. Contact your site admin.',
       };
+      return { email, error: messages[code ?? ''] ?? 'Incorrect email address or password.' };
     }
     throw error; // the redirect after a successful sign-in
   }

@@ -13,6 +13,10 @@ class ThrottledSignIn extends CredentialsSignin {
   code = 'throttled';
 }
 
+class SuspendedSignIn extends CredentialsSignin {
+  code = 'suspended';
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
@@ -29,6 +33,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         });
         if (!result.ok) {
           if (result.reason === 'throttled') throw new ThrottledSignIn();
+          if (result.reason === 'suspended') throw new SuspendedSignIn();
           return null;
         }
         return { id: result.userId, sessionId: result.sessionId };

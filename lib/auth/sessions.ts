@@ -2,10 +2,11 @@ import type { Db } from '../db/client';
 import { normalizeEmail } from '../email-address';
 import { hitRateLimit } from '../rate-limit';
 import { verifyPassword } from './password';
+import { currentSite } from '../site';
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; reason: 'invalid' | 'throttled' };
+export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; reason: 'invalid' | 'throttled' | 'suspended' };
 
 /**
  * Checks an email + password and opens a fresh server-side session (a new id at every sign-in).
@@ -27,6 +28,10 @@ export async function signInWithPassword(
   const user = await db.user.findUnique({ where: { email } });
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid || !user.active) return { ok: false, reason: 'invalid' };
+  // Only after the right password, so this reveals nothing to someone guessing.
+  const site = await currentSite(db);
+  const suspended = await db.siteUser.count({ where: { siteId: site.id, userId: user.id, suspendedAt: { not: null } } });
+  if (suspended) return { ok: false, reason: 'suspended' };
 
   const session = await db.session.create({
     data: {

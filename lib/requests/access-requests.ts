@@ -1,0 +1,140 @@
+// Request access (people without access to the site) and Approve requests (site admins).
+import type { Db } from '../db/client';
+import { writeAudit, type AuditContext } from '../audit';
+import { assertCan, type Viewer } from '../access/policy';
+import { emailDomain, isExternalDomain } from '../email-address';
+import { DomainError } from '../result';
+import { lockSiteMembership } from '../invitations/grant';
+import { loadSiteContext, reviewInvitations } from '../invitations/review';
+import { grantAccess } from '../invitations/grant';
+import type { JiraRole } from '../invitations/invite-users.schema';
+
+export const MAX_REQUEST_NOTE = 500;
+
+export async function requestAccess(db: Db, viewer: Viewer, note: string | null) {
+  if (viewer.siteAccess) throw new DomainError('CONFLICT', `You already have an account on ${viewer.site.name}.`);
+  const existing = await db.accessRequest.findUnique({ where: { siteId_blockingEmail: { siteId: viewer.site.id, blockingEmail: viewer.email } } });
+  if (existing?.state === 'PENDING') throw new DomainError('CONFLICT', "You've already requested access. A site admin will review your request.");
+  if (existing?.state === 'DENIED') throw new DomainError('REFUSED', 'A site admin declined your request. You can’t request access again.');
+  try {
+    return await db.$transaction(async (tx) => {
+      const request = await tx.accessRequest.create({
+        data: { siteId: viewer.site.id, email: viewer.email, blockingEmail: viewer.email, userId: viewer.userId, note },
+      });
+      await writeAudit(tx, { actorId: viewer.userId, siteId: viewer.site.id }, { action: 'access_request.created', targetType: 'access_request', targetId: request.id, targetUserId: viewer.userId, after: { note } });
+      return request;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', "You've already requested access. A site admin will review your request.");
+    throw error;
+  }
+}
+
+export async function myAccessRequest(db: Db, viewer: Viewer) {
+  return db.accessRequest.findFirst({ where: { siteId: viewer.site.id, email: viewer.email }, orderBy: { createdAt: 'desc' }, select: { state: true, createdAt: true, decisionMessage: true } });
+}
+
+export async function countPendingRequests(db: Db, viewer: Viewer) {
+  assertCan(viewer, 'admin.requests.manage');
+  return db.accessRequest.count({ where: { siteId: viewer.site.id, state: 'PENDING' } });
+}
+
+export async function listPendingRequests(db: Db, viewer: Viewer) {
+  assertCan(viewer, 'admin.requests.manage');
+  const site = await loadSiteContext(db, viewer.site.id);
+  const rows = await db.accessRequest.findMany({
+    where: { siteId: viewer.site.id, state: 'PENDING' },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: 200,
+    select: {
+      id: true,
+      email: true,
+      note: true,
+      createdAt: true,
+      user: { select: { name: true } },
+      requestedBy: { select: { name: true } },
+      space: { select: { key: true, name: true } },
+    },
+  });
+  return rows.map((r) => ({ ...r, name: r.user?.name ?? r.email, external: isExternalDomain(emailDomain(r.email), site.verifiedDomains) }));
+}
+
+export async function getRequest(db: Db, viewer: Viewer, requestId: string) {
+  assertCan(viewer, 'admin.requests.manage');
+  const site = await loadSiteContext(db, viewer.site.id);
+  const request = await db.accessRequest.findFirst({
+    where: { id: requestId, siteId: viewer.site.id },
+    include: { user: { select: { name: true } }, requestedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, space: { select: { key: true, name: true } } },
+  });
+  if (!request) return null;
+  return { ...request, name: request.user?.name ?? request.email, external: isExternalDomain(emailDomain(request.email), site.verifiedDomains) };
+}
+
+/** The role offered by default: Guest for external addresses, User for internal ones. */
+export function defaultRoleFor(external: boolean): JiraRole {
+  return external ? 'GUEST' : 'USER';
+}
+
+export async function approveRequest(db: Db, viewer: Viewer, requestId: string, role: JiraRole | undefined, audit: AuditContext, now = new Date()) {
+  assertCan(viewer, 'admin.requests.manage');
+  const request = await db.accessRequest.findFirst({ where: { id: requestId, siteId: viewer.site.id } });
+  if (!request) throw new DomainError('NOT_FOUND', 'That request no longer exists.');
+  if (request.state !== 'PENDING') throw new DomainError('CONFLICT', `That request was already ${request.state === 'APPROVED' ? 'approved' : 'denied'}.`);
+  const site = await loadSiteContext(db, viewer.site.id);
+  const chosen = role ?? defaultRoleFor(isExternalDomain(emailDomain(request.email), site.verifiedDomains));
+
+  if (!request.userId) {
+    // Asked for by a space admin on behalf of someone without an account: approving invites them.
+    const [row] = await grantAccess(db, viewer, { emails: [request.email], role: chosen, personalMessage: null, resend: [request.email] }, audit, now);
+    if (row.result === 'REFUSED') throw new DomainError('REFUSED', row.detail);
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.accessRequest.updateMany({
+        where: { id: request.id, state: 'PENDING' },
+        data: { state: 'APPROVED', blockingEmail: null, decidedById: viewer.userId, decidedAt: now, grantedRole: chosen },
+      });
+      if (count !== 1) throw new DomainError('CONFLICT', 'That request was already decided.');
+      await writeAudit(tx, audit, { action: 'access_request.approved', targetType: 'access_request', targetId: request.id, after: { role: chosen, email: request.email } });
+    });
+    return { role: chosen };
+  }
+
+  const userId = request.userId;
+  return db.$transaction(async (tx) => {
+    await lockSiteMembership(tx, viewer.site.id);
+    const [review] = await reviewInvitations(tx, viewer.site.id, [request.email], chosen, now);
+    if (review.outcome === 'REFUSED') throw new DomainError('REFUSED', review.detail);
+    const { count } = await tx.accessRequest.updateMany({
+      where: { id: request.id, state: 'PENDING' },
+      data: { state: 'APPROVED', blockingEmail: null, decidedById: viewer.userId, decidedAt: now, grantedRole: chosen },
+    });
+    if (count !== 1) throw new DomainError('CONFLICT', 'That request was already decided.');
+    const licensed = chosen !== 'GUEST';
+    await tx.siteUser.upsert({
+      where: { siteId_userId: { siteId: site.id, userId } },
+      create: { siteId: site.id, userId, invitedById: viewer.userId, everLicensedAt: licensed ? now : null },
+      update: licensed ? { everLicensedAt: now } : {},
+    });
+    await tx.appRole.upsert({ where: { appId_userId: { appId: site.jiraAppId, userId } }, create: { appId: site.jiraAppId, userId, role: chosen }, update: { role: chosen } });
+    // A pending invitation for the same address is now pointless.
+    await tx.invitation.updateMany({ where: { siteId: site.id, email: request.email, state: 'PENDING' }, data: { state: 'REVOKED', openEmail: null, revokedAt: now } });
+    await tx.outboxEmail.create({ data: { template: 'access-request-approved', to: request.email, payload: { siteName: site.name, role: chosen, approverName: viewer.name } } });
+    await writeAudit(tx, audit, { action: 'access_request.approved', targetType: 'access_request', targetId: request.id, targetUserId: userId, after: { role: chosen } });
+    return { role: chosen };
+  });
+}
+
+export async function denyRequest(db: Db, viewer: Viewer, requestId: string, message: string | null, audit: AuditContext, now = new Date()) {
+  assertCan(viewer, 'admin.requests.manage');
+  return db.$transaction(async (tx) => {
+    const site = await loadSiteContext(tx, viewer.site.id);
+    const request = await tx.accessRequest.findFirst({ where: { id: requestId, siteId: viewer.site.id } });
+    if (!request) throw new DomainError('NOT_FOUND', 'That request no longer exists.');
+    const { count } = await tx.accessRequest.updateMany({
+      where: { id: request.id, state: 'PENDING' },
+      data: { state: 'DENIED', decidedById: viewer.userId, decidedAt: now, decisionMessage: message },
+    });
+    if (count !== 1) throw new DomainError('CONFLICT', 'That request was already decided.');
+    await tx.outboxEmail.create({ data: { template: 'access-request-denied', to: request.email, payload: { siteName: site.name, deciderName: viewer.name, message } } });
+    await writeAudit(tx, audit, { action: 'access_request.denied', targetType: 'access_request', targetId: request.id, targetUserId: request.userId, after: { message } });
+  });
+}
