@@ -10,6 +10,8 @@ import { FREE_PLAN_GUEST_REASON, GUEST_PLANS, loadSiteContext } from '../invitat
 import { siteUsage } from '../site-usage';
 import { JIRA_ROLE_LABELS, type JiraRole } from '../invitations/invite-users.schema';
 
+export { billingEffect } from './billing-effect';
+
 type Tx = Prisma.TransactionClient;
 
 async function loadTarget(tx: Tx, viewer: Viewer, userId: string) {
@@ -21,14 +23,6 @@ async function loadTarget(tx: Tx, viewer: Viewer, userId: string) {
   const site = await loadSiteContext(tx, viewer.site.id);
   const jiraRole = await tx.appRole.findUnique({ where: { appId_userId: { appId: site.jiraAppId, userId } } });
   return { siteUser, site, jiraRole: jiraRole?.role ?? null };
-}
-
-/** What a change of Jira role does to billing, for the confirmation dialog. */
-export function billingEffect(from: JiraRole | null, to: JiraRole): string {
-  const licensed = (role: JiraRole | null) => role === 'USER' || role === 'ADMIN';
-  if (!licensed(from) && licensed(to)) return 'This adds 1 licensed seat to your bill.';
-  if (licensed(from) && !licensed(to)) return 'This frees 1 licensed seat.';
-  return 'Your licensed seats stay the same.';
 }
 
 export async function changeJiraRole(db: Db, viewer: Viewer, userId: string, role: JiraRole, audit: AuditContext) {

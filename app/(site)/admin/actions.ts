@@ -1,0 +1,126 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { defineAction } from '@/lib/actions';
+import { prisma } from '@/lib/db/client';
+import { reviewInvitations } from '@/lib/invitations/review';
+import { grantAccess, resendInvitation, revokeInvitation } from '@/lib/invitations/grant';
+import { GrantAccessInput, JIRA_ROLE_LABELS, JIRA_ROLES, ReviewInvitesInput } from '@/lib/invitations/invite-users.schema';
+import { changeJiraRole, changePlan, removeAccess, restoreAccess, suspendAccess } from '@/lib/users/manage';
+import { approveRequest, denyRequest } from '@/lib/requests/access-requests';
+
+const Id = z.string().trim().min(1, 'Missing id.').max(64, 'Invalid id.');
+
+export const reviewInvitesAction = defineAction({
+  input: ReviewInvitesInput,
+  permission: 'admin.users.manage',
+  run: ({ emails, role }, { viewer }) => reviewInvitations(prisma, viewer.site.id, emails, role),
+});
+
+export const grantAccessAction = defineAction({
+  input: GrantAccessInput,
+  permission: 'admin.users.manage',
+  run: async (input, { viewer, audit }) => {
+    const rows = await grantAccess(prisma, viewer, input, audit);
+    revalidatePath('/admin/users');
+    return rows;
+  },
+});
+
+export const resendInviteAction = defineAction({
+  input: z.object({ invitationId: Id }),
+  permission: 'admin.users.manage',
+  run: async ({ invitationId }, { viewer, audit }) => {
+    await resendInvitation(prisma, viewer, invitationId, audit);
+    revalidatePath('/admin', 'layout');
+    return 'Invitation sent again with a new link.';
+  },
+});
+
+export const revokeInviteAction = defineAction({
+  input: z.object({ invitationId: Id }),
+  permission: 'admin.users.manage',
+  run: async ({ invitationId }, { viewer, audit }) => {
+    await revokeInvitation(prisma, viewer, invitationId, audit);
+    revalidatePath('/admin', 'layout');
+    return 'Invitation revoked. Its link no longer works.';
+  },
+});
+
+export const changeRoleAction = defineAction({
+  input: z.object({ userId: Id, role: z.enum(JIRA_ROLES, { error: 'Choose Guest, User or Admin.' }) }),
+  permission: 'admin.users.manage',
+  run: async ({ userId, role }, { viewer, audit }) => {
+    const result = await changeJiraRole(prisma, viewer, userId, role, audit);
+    revalidatePath(`/admin/users/${userId}`);
+    return result;
+  },
+});
+
+export const suspendAccessAction = defineAction({
+  input: z.object({ userId: Id }),
+  permission: 'admin.users.manage',
+  run: async ({ userId }, { viewer, audit }) => {
+    await suspendAccess(prisma, viewer, userId, audit);
+    revalidatePath(`/admin/users/${userId}`);
+    return 'Access suspended.';
+  },
+});
+
+export const restoreAccessAction = defineAction({
+  input: z.object({ userId: Id }),
+  permission: 'admin.users.manage',
+  run: async ({ userId }, { viewer, audit }) => {
+    await restoreAccess(prisma, viewer, userId, audit);
+    revalidatePath(`/admin/users/${userId}`);
+    return 'Access restored.';
+  },
+});
+
+export const removeAccessAction = defineAction({
+  input: z.object({ userId: Id }),
+  permission: 'admin.users.manage',
+  run: async ({ userId }, { viewer, audit }) => {
+    await removeAccess(prisma, viewer, userId, audit);
+    revalidatePath(`/admin/users/${userId}`);
+    return 'Access removed.';
+  },
+});
+
+export const approveRequestAction = defineAction({
+  input: z.object({ requestId: Id, role: z.enum(JIRA_ROLES, { error: 'Choose Guest, User or Admin.' }).optional() }),
+  permission: 'admin.requests.manage',
+  run: async ({ requestId, role }, { viewer, audit }) => {
+    const result = await approveRequest(prisma, viewer, requestId, role, audit);
+    revalidatePath('/admin', 'layout');
+    return `Approved. They now have Jira access as ${JIRA_ROLE_LABELS[result.role]}.`;
+  },
+});
+
+export const denyRequestAction = defineAction({
+  input: z.object({
+    requestId: Id,
+    message: z
+      .string()
+      .max(500, 'Keep the message under 500 characters.')
+      .optional()
+      .transform((v) => v?.trim() || null),
+  }),
+  permission: 'admin.requests.manage',
+  run: async ({ requestId, message }, { viewer, audit }) => {
+    await denyRequest(prisma, viewer, requestId, message, audit);
+    revalidatePath('/admin', 'layout');
+    return 'Request denied.';
+  },
+});
+
+export const changePlanAction = defineAction({
+  input: z.object({ plan: z.enum(['FREE', 'STANDARD', 'PREMIUM', 'ENTERPRISE'], { error: 'Choose a plan.' }) }),
+  permission: 'admin.billing.manage',
+  run: async ({ plan }, { viewer, audit }) => {
+    const result = await changePlan(prisma, viewer, plan, audit);
+    revalidatePath('/admin', 'layout');
+    return result.before === result.after ? 'The plan is unchanged.' : `Plan changed to ${plan[0] + plan.slice(1).toLowerCase()}.`;
+  },
+});
