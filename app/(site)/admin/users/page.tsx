@@ -1,59 +1,51 @@
 import { prisma } from '@/lib/db/client';
 import { viewerWith } from '@/lib/auth/guard';
-import { listSiteUsers } from '@/lib/users/queries';
+import { can } from '@/lib/access/policy';
+import {
+  DEFAULT_USERS_QUERY,
+  listSiteUsers,
+  parseUsersListQuery,
+  usersListHref,
+  usersSortLinks,
+  usersSummary,
+} from '@/lib/users/list';
 import { NoAccess } from '@/components/no-access';
-import { Avatar } from '@/components/avatar';
-import { Lozenge } from '@/components/lozenge';
+import { UsersHeader } from '@/components/users-header';
+import { UsersFilters } from '@/components/users-filters';
+import { UsersTable } from '@/components/users-table';
+import { UsersPagination } from '@/components/users-pagination';
 
 export const metadata = { title: 'Users · Settings · Portico' };
 
-const ROLE_LABEL = { GUEST: 'Guest', USER: 'User', ADMIN: 'Admin' } as const;
-const formatDate = (date: Date | null) =>
-  date ? date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : 'Never';
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function UsersPage() {
+export default async function UsersPage({ searchParams }: Props) {
   const viewer = await viewerWith('admin.users.view');
   if (!viewer) return <NoAccess />;
-  const users = await listSiteUsers(prisma, viewer);
+  const query = parseUsersListQuery(await searchParams);
+  const [page, summary] = await Promise.all([listSiteUsers(prisma, viewer, query), usersSummary(prisma, viewer)]);
+  const filtered = Boolean(query.q || query.role || query.status || query.external || query.noSpace);
+  const unpaged = { after: null, before: null };
   return (
     <>
-      <h1 className="mb-6 text-2xl font-semibold">Users</h1>
-      <table className="w-full text-left">
-        <thead className="border-b-2 border-border text-xs text-text-subtle">
-          <tr>
-            <th className="py-2 pr-4 font-semibold">User</th>
-            <th className="py-2 pr-4 font-semibold">Jira role</th>
-            <th className="py-2 pr-4 font-semibold">Status</th>
-            <th className="py-2 pr-4 font-semibold">Space</th>
-            <th className="py-2 pr-4 font-semibold">Last active</th>
-            <th className="py-2 pr-4 font-semibold">Added</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id} className="border-b border-border">
-              <td className="py-2 pr-4">
-                <div className="flex items-center gap-2">
-                  <Avatar name={user.name} size={32} />
-                  <div>
-                    <p className="font-medium">
-                      {user.name} {user.external ? <Lozenge>External</Lozenge> : null}
-                    </p>
-                    <p className="text-text-subtle">{user.email}</p>
-                  </div>
-                </div>
-              </td>
-              <td className="py-2 pr-4">
-                {user.jiraRole ? <Lozenge tone={user.jiraRole === 'GUEST' ? 'discovery' : 'default'}>{ROLE_LABEL[user.jiraRole]}</Lozenge> : 'No access'}
-              </td>
-              <td className="py-2 pr-4">{user.status === 'ACTIVE' ? 'Active' : <Lozenge tone="danger">Suspended</Lozenge>}</td>
-              <td className="py-2 pr-4">{user.jiraRole === 'GUEST' ? (user.space ? `${user.space.name} (${user.space.key})` : 'No space') : '—'}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{formatDate(user.lastActiveAt)}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{formatDate(user.addedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <UsersHeader
+        inviteHref={can(viewer, 'admin.users.manage') ? '/admin/users/invite' : null}
+        pendingRequests={can(viewer, 'admin.requests.manage') ? summary.pendingAccessRequests : null}
+        exportHref={usersListHref(query, unpaged, '/admin/users/export')}
+        licensedSeats={summary.licensedSeats}
+        guestsUsed={summary.guestsUsed}
+        guestAllowance={summary.guestAllowance}
+      />
+      <UsersFilters query={query} clearHref={filtered ? usersListHref(DEFAULT_USERS_QUERY, { sort: query.sort, dir: query.dir }) : null} />
+      <UsersTable
+        rows={page.rows}
+        sortLinks={usersSortLinks(query)}
+        emptyMessage={filtered ? 'No users match your search and filters.' : 'No users yet.'}
+      />
+      <UsersPagination
+        previousHref={page.previous ? usersListHref(query, { ...unpaged, before: page.previous }) : null}
+        nextHref={page.next ? usersListHref(query, { ...unpaged, after: page.next }) : null}
+      />
     </>
   );
 }

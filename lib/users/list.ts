@@ -1,0 +1,639 @@
+// Settings → User management → Users: the site's people plus pending invitations, searched,
+// filtered, sorted and paged by keyset, and the same rows as a CSV export.
+//
+// The list is a UNION of two kinds of rows (site users, invitations), so Prisma's query API cannot
+// express it. Every page is one $queryRaw: each branch reads its rows in index order with its own
+// LIMIT, and the outer query merges them. That keeps the cost of a page independent of how deep
+// it is and of how many people the site has (see tests/integration/users-list.test.ts, EXPLAIN).
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { Prisma } from '../db/generated/client';
+import { assertCan, type Viewer } from '../access/policy';
+import { isExternalDomain } from '../email-address';
+import { siteUsage } from '../site-usage';
+import { csvRow } from '../csv';
+
+export const USER_SORTS = ['name', 'email', 'lastActive', 'added'] as const;
+export type UsersSort = (typeof USER_SORTS)[number];
+export type SortDirection = 'asc' | 'desc';
+export const ROLE_FILTERS = ['guest', 'user', 'admin', 'none'] as const;
+export type RoleFilter = (typeof ROLE_FILTERS)[number];
+export const STATUS_FILTERS = ['active', 'invited', 'suspended'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+export type JiraRole = 'GUEST' | 'USER' | 'ADMIN';
+
+export const USERS_PAGE_SIZE = 50;
+const MAX_SEARCH_LENGTH = 100;
+/** Below this many characters a substring has no trigram to look up, so search by prefix instead. */
+const SUBSTRING_SEARCH_MIN_LENGTH = 3;
+
+export type UsersListQuery = {
+  q: string;
+  role: RoleFilter | null;
+  status: StatusFilter | null;
+  external: boolean;
+  noSpace: boolean;
+  sort: UsersSort;
+  dir: SortDirection;
+  /** Opaque keyset cursors from a previous page (Next / Previous links). */
+  after: string | null;
+  before: string | null;
+};
+
+/** Dates read newest first; names and emails read A to Z. */
+export const DEFAULT_SORT_DIRECTION: Record<UsersSort, SortDirection> = { name: 'asc', email: 'asc', lastActive: 'desc', added: 'desc' };
+
+export const DEFAULT_USERS_QUERY: UsersListQuery = {
+  q: '',
+  role: null,
+  status: null,
+  external: false,
+  noSpace: false,
+  sort: 'added',
+  dir: 'desc',
+  after: null,
+  before: null,
+};
+
+export type UserListRow = {
+  kind: 'user' | 'invitation';
+  /** User id for people on the site, invitation id for pending invitations. */
+  id: string;
+  /** Set for people on the site (their profile is /admin/users/<userId>); null for invitations. */
+  userId: string | null;
+  /** For invited people without an account, their email. */
+  name: string;
+  email: string;
+  external: boolean;
+  /** The Jira role held, or for invitations the role invited as; null = no access. */
+  jiraRole: JiraRole | null;
+  isSiteAdmin: boolean;
+  status: 'ACTIVE' | 'SUSPENDED' | 'INVITED' | 'INVITATION_EXPIRED';
+  /** For guests, their one space (null = no space yet). */
+  space: { key: string; name: string } | null;
+  lastActiveAt: Date | null;
+  /** When the person was added to the site, or for invitations when they were invited. */
+  addedAt: Date;
+};
+
+export type UsersPage = {
+  rows: UserListRow[];
+  /** Cursor for `after=` (Next), or null on the last page. */
+  next: string | null;
+  /** Cursor for `before=` (Previous), or null on the first page. */
+  previous: string | null;
+};
+
+const flip = (dir: SortDirection): SortDirection => (dir === 'asc' ? 'desc' : 'asc');
+
+// PostgreSQL text cannot hold NUL (the query would fail), and no name or email has control characters.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+const cleanSearch = (value: string) => value.normalize('NFKC').replace(CONTROL_CHARACTERS, ' ').trim().slice(0, MAX_SEARCH_LENGTH);
+
+/** A complete query from a partial one; a missing direction is the sort's natural one. */
+function completeQuery(query: Partial<UsersListQuery>): UsersListQuery {
+  const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as Partial<UsersListQuery>;
+  const sort = given.sort ?? DEFAULT_USERS_QUERY.sort;
+  return { ...DEFAULT_USERS_QUERY, dir: DEFAULT_SORT_DIRECTION[sort], ...given, q: cleanSearch(given.q ?? '') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query string
+
+type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+const param = <T extends z.ZodType>(schema: T) => z.preprocess(firstValue, schema);
+
+// Each field falls back on its own: a hand-edited or stale URL still shows a page, never a 500.
+const QuerySchema = z.object({
+  q: param(z.string().transform(cleanSearch)).catch(''),
+  role: param(z.enum(ROLE_FILTERS)).nullable().catch(null),
+  status: param(z.enum(STATUS_FILTERS)).nullable().catch(null),
+  external: param(z.literal('1')).transform(() => true).catch(false),
+  nospace: param(z.literal('1')).transform(() => true).catch(false),
+  sort: param(z.enum(USER_SORTS)).catch('added'),
+  dir: param(z.enum(['asc', 'desc'])).nullable().catch(null),
+  // Room for a cursor holding a long name (base64 of JSON of up to 1000 characters of UTF-8).
+  after: param(z.string().max(8192)).nullable().catch(null),
+  before: param(z.string().max(8192)).nullable().catch(null),
+});
+
+export function parseUsersListQuery(input: SearchParamsInput): UsersListQuery {
+  let record: Record<string, string | string[] | undefined>;
+  if (input instanceof URLSearchParams) {
+    record = {};
+    for (const [key, value] of input) record[key] ??= value;
+  } else {
+    record = input;
+  }
+  const parsed = QuerySchema.parse(record);
+  return {
+    q: parsed.q,
+    role: parsed.role,
+    status: parsed.status,
+    external: parsed.external,
+    noSpace: parsed.nospace,
+    sort: parsed.sort,
+    dir: parsed.dir ?? DEFAULT_SORT_DIRECTION[parsed.sort],
+    after: parsed.after || null,
+    before: parsed.before || null,
+  };
+}
+
+/** The Users page URL (or the export's, with `path`) for `query` with `changes` applied. */
+export function usersListHref(query: UsersListQuery, changes: Partial<UsersListQuery> = {}, path = '/admin/users'): string {
+  const next = { ...query, ...changes };
+  const params = new URLSearchParams();
+  if (next.q) params.set('q', next.q);
+  if (next.role) params.set('role', next.role);
+  if (next.status) params.set('status', next.status);
+  if (next.external) params.set('external', '1');
+  if (next.noSpace) params.set('nospace', '1');
+  if (next.sort !== DEFAULT_USERS_QUERY.sort) params.set('sort', next.sort);
+  if (next.dir !== DEFAULT_SORT_DIRECTION[next.sort]) params.set('dir', next.dir);
+  if (next.after) params.set('after', next.after);
+  if (next.before) params.set('before', next.before);
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+export type UsersSortLink = { href: string; active: SortDirection | null; next: SortDirection };
+
+/** A column header's link: first click sorts the column its natural way, the next reverses it. */
+export function usersSortLink(query: UsersListQuery, sort: UsersSort): UsersSortLink {
+  const active = query.sort === sort ? query.dir : null;
+  const next = active ? flip(active) : DEFAULT_SORT_DIRECTION[sort];
+  return { href: usersListHref(query, { sort, dir: next, after: null, before: null }), active, next };
+}
+
+export function usersSortLinks(query: UsersListQuery): Record<UsersSort, UsersSortLink> {
+  return { name: usersSortLink(query, 'name'), email: usersSortLink(query, 'email'), lastActive: usersSortLink(query, 'lastActive'), added: usersSortLink(query, 'added') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursors: [sort, dir, key, id] as base64url JSON. Opaque to the browser, validated on the way back.
+
+type Cursor = { sort: UsersSort; dir: SortDirection; key: string | null; id: string };
+
+const noNul = (value: string) => !value.includes('\u0000');
+const CursorSchema = z.tuple([
+  z.enum(USER_SORTS),
+  z.enum(['asc', 'desc']),
+  z.string().max(1000).refine(noNul).nullable(),
+  z.string().min(1).max(64).refine(noNul),
+]);
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.dir, cursor.key, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(raw: string | null, sort: UsersSort, dir: SortDirection): Cursor | null {
+  if (!raw) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = CursorSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const [cursorSort, cursorDir, key, id] = parsed.data;
+  // A cursor from another ordering points nowhere meaningful in this one: start over.
+  if (cursorSort !== sort || cursorDir !== dir) return null;
+  if (isDateSort(sort)) {
+    if (key !== null && Number.isNaN(Date.parse(key))) return null;
+    if (key === null && sort !== 'lastActive') return null;
+  } else if (key === null) {
+    return null;
+  }
+  return { sort, dir, key, id };
+}
+
+const isDateSort = (sort: UsersSort) => sort === 'added' || sort === 'lastActive';
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+
+type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[] };
+
+async function loadSiteContext(db: Db, siteId: string): Promise<SiteContext> {
+  const site = await db.site.findUniqueOrThrow({
+    where: { id: siteId },
+    select: {
+      organizationId: true,
+      organization: { select: { verifiedDomains: { select: { domain: true } } } },
+      apps: { where: { kind: 'JIRA' }, select: { id: true } },
+    },
+  });
+  return {
+    siteId,
+    organizationId: site.organizationId,
+    jiraAppId: site.apps[0]?.id ?? null,
+    verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
+  };
+}
+
+type RawRow = {
+  kind: 'user' | 'invitation';
+  userId: string | null;
+  invitationId: string | null;
+  name: string;
+  email: string;
+  emailDomain: string;
+  role: JiraRole | null;
+  isSiteAdmin: boolean;
+  suspendedAt: Date | null;
+  expiresAt: Date | null;
+  spaceKey: string | null;
+  spaceName: string | null;
+  lastActiveAt: Date | null;
+  addedAt: Date;
+  sortId: string;
+};
+
+const sql = Prisma.sql;
+const ROLE_SQL: Record<Exclude<RoleFilter, 'none'>, Prisma.Sql> = { guest: sql`'GUEST'`, user: sql`'USER'`, admin: sql`'ADMIN'` };
+
+/** The sort key of each branch; invitations have no "last active" (they sort as Never). */
+const USER_KEY: Record<UsersSort, Prisma.Sql> = {
+  name: sql`u."name"`,
+  email: sql`u."email"`,
+  lastActive: sql`u."lastActiveAt"`,
+  added: sql`su."addedAt"`,
+};
+const INVITATION_KEY: Record<UsersSort, Prisma.Sql | null> = {
+  name: sql`COALESCE(ui."name", i."email")`,
+  email: sql`i."email"`,
+  lastActive: null,
+  added: sql`i."createdAt"`,
+};
+const OUTER_KEY: Record<UsersSort, Prisma.Sql> = { name: sql`"name"`, email: sql`"email"`, lastActive: sql`"lastActiveAt"`, added: sql`"addedAt"` };
+// The tie-breaker matches the driving index: (siteId, addedAt, id) on SiteUser for "added",
+// the User indexes otherwise. Ids are cuids, unique across tables, so the order is total.
+const userSortId = (sort: UsersSort) => (sort === 'added' ? sql`su."id"` : sql`u."id"`);
+
+const DIRECTION = { asc: sql`ASC`, desc: sql`DESC` } as const;
+const COMPARE = { asc: sql`>`, desc: sql`<` } as const;
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/** ILIKE patterns for the search box; pg_trgm's GIN indexes on "User".name/email serve both kinds. */
+function searchPatterns(q: string): { anywhere: string[]; nameWords: string[] } | null {
+  if (!q) return null;
+  const escaped = escapeLike(q);
+  if ([...q].length >= SUBSTRING_SEARCH_MIN_LENGTH) return { anywhere: [`%${escaped}%`], nameWords: [] };
+  // One or two characters hold no trigram, so '%ab%' would read the whole index. A prefix of the
+  // value or of a word in the name is anchored and padded, which the trigram index can look up.
+  return { anywhere: [`${escaped}%`], nameWords: [`% ${escaped}%`] };
+}
+
+function searchCondition(name: Prisma.Sql, email: Prisma.Sql, q: string): Prisma.Sql | null {
+  const patterns = searchPatterns(q);
+  if (!patterns) return null;
+  const terms = [
+    ...patterns.anywhere.flatMap((p) => [sql`${name} ILIKE ${p}`, sql`${email} ILIKE ${p}`]),
+    ...patterns.nameWords.map((p) => sql`${name} ILIKE ${p}`),
+  ];
+  return sql`(${Prisma.join(terms, ' OR ')})`;
+}
+
+function internalDomainCondition(ctx: SiteContext, domain: Prisma.Sql): Prisma.Sql {
+  // Mirrors isExternalDomain(): a verified domain or any subdomain of one is internal.
+  return sql`EXISTS (SELECT 1 FROM "VerifiedDomain" vd WHERE vd."organizationId" = ${ctx.organizationId}
+    AND (${domain} = vd."domain" OR right(${domain}, length(vd."domain") + 1) = '.' || vd."domain"))`;
+}
+
+/** Filters of the site-user branch, or null when the query excludes site users altogether. */
+function userFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | null {
+  if (query.status === 'invited') return null;
+  const where = [sql`su."siteId" = ${ctx.siteId}`];
+  const search = searchCondition(sql`u."name"`, sql`u."email"`, query.q);
+  if (search) where.push(search);
+  if (query.role === 'none') where.push(sql`r."role" IS NULL`);
+  else if (query.role) where.push(sql`r."role" = ${ROLE_SQL[query.role]}`);
+  if (query.status === 'active') where.push(sql`su."suspendedAt" IS NULL`);
+  if (query.status === 'suspended') where.push(sql`su."suspendedAt" IS NOT NULL`);
+  if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`u."emailDomain"`)}`);
+  if (query.noSpace) where.push(sql`r."role" = 'GUEST' AND g."userId" IS NULL`);
+  return where;
+}
+
+/** Filters of the invitation branch, or null when the query excludes invitations altogether. */
+function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | null {
+  // Invitees hold no role, status or space on the site yet.
+  if (query.status === 'active' || query.status === 'suspended' || query.role === 'none' || query.noSpace) return null;
+  const where = [
+    sql`i."siteId" = ${ctx.siteId}`,
+    sql`i."state" = 'PENDING'`,
+    // Someone already on the site shows as their site-user row, not twice.
+    sql`NOT EXISTS (SELECT 1 FROM "SiteUser" x WHERE x."siteId" = i."siteId" AND x."userId" = ui."id")`,
+  ];
+  const search = searchCondition(sql`COALESCE(ui."name", i."email")`, sql`i."email"`, query.q);
+  if (search) where.push(search);
+  if (query.role) where.push(sql`i."role" = ${ROLE_SQL[query.role]}`);
+  if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`split_part(i."email", '@', 2)`)}`);
+  return where;
+}
+
+function userSelect(ctx: SiteContext, sort: UsersSort, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+  return sql`(SELECT 'user' AS "kind", u."id" AS "userId", NULL::text AS "invitationId",
+      u."name" AS "name", u."email" AS "email", u."emailDomain" AS "emailDomain",
+      r."role"::text AS "role", su."isSiteAdmin" AS "isSiteAdmin", su."suspendedAt" AS "suspendedAt",
+      NULL::timestamp(3) AS "expiresAt", s."key" AS "spaceKey", s."name" AS "spaceName",
+      u."lastActiveAt" AS "lastActiveAt", su."addedAt" AS "addedAt", ${userSortId(sort)} AS "sortId"
+    FROM "SiteUser" su
+    JOIN "User" u ON u."id" = su."userId"
+    LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"
+    LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"
+    LEFT JOIN "Space" s ON s."id" = g."spaceId"
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${order}
+    LIMIT ${limit})`;
+}
+
+function invitationSelect(where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+  return sql`(SELECT 'invitation' AS "kind", NULL::text AS "userId", i."id" AS "invitationId",
+      COALESCE(ui."name", i."email") AS "name", i."email" AS "email", split_part(i."email", '@', 2) AS "emailDomain",
+      i."role"::text AS "role", false AS "isSiteAdmin", NULL::timestamp(3) AS "suspendedAt",
+      i."expiresAt" AS "expiresAt", NULL::text AS "spaceKey", NULL::text AS "spaceName",
+      NULL::timestamp(3) AS "lastActiveAt", i."createdAt" AS "addedAt", i."id" AS "sortId"
+    FROM "Invitation" i
+    LEFT JOIN "User" ui ON ui."email" = i."email"
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${order}
+    LIMIT ${limit})`;
+}
+
+const orderBy = (key: Prisma.Sql | null, id: Prisma.Sql, dir: SortDirection) =>
+  key ? sql`${key} ${DIRECTION[dir]}, ${id} ${DIRECTION[dir]}` : sql`${id} ${DIRECTION[dir]}`;
+
+function cursorValue(sort: UsersSort, key: string): string | Date {
+  return isDateSort(sort) ? new Date(key) : key;
+}
+
+/** Rows strictly after the cursor in key order, as one predicate the index can range-scan. */
+function afterCursor(key: Prisma.Sql | null, id: Prisma.Sql, dir: SortDirection, cursor: Cursor): Prisma.Sql {
+  if (key === null || cursor.key === null) return sql`${id} ${COMPARE[dir]} ${cursor.id}`;
+  return sql`(${key}, ${id}) ${COMPARE[dir]} (${cursorValue(cursor.sort, cursor.key)}, ${cursor.id})`;
+}
+
+/**
+ * One page in `dir` (the page's direction, or its reverse when walking back), starting after
+ * `cursor`. "Last active" puts Never (NULL) before every date ascending and after them descending;
+ * NULLs cannot take part in a row comparison, so they are their own segment, read by id.
+ */
+function pageSql(ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cursor: Cursor | null, limit: number): Prisma.Sql | null {
+  const { sort } = query;
+  const users = userFilters(ctx, query);
+  const invitations = invitationFilters(ctx, query);
+  const parts: Prisma.Sql[] = [];
+  const userKey = USER_KEY[sort];
+  const userId = userSortId(sort);
+  const invitationKey = INVITATION_KEY[sort];
+  const invitationId = sql`i."id"`;
+
+  if (sort !== 'lastActive') {
+    if (users) {
+      const where = cursor ? [...users, afterCursor(userKey, userId, dir, cursor)] : users;
+      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+    }
+    if (invitations) {
+      const where = cursor ? [...invitations, afterCursor(invitationKey, invitationId, dir, cursor)] : invitations;
+      parts.push(invitationSelect(where, orderBy(invitationKey, invitationId, dir), limit));
+    }
+  } else {
+    const neverFirst = dir === 'asc';
+    const cursorIsNever = cursor !== null && cursor.key === null;
+    // Which segments still lie ahead of the cursor, and which of them it falls inside.
+    const datedAhead = !cursor || !cursorIsNever || neverFirst;
+    const neverAhead = !cursor || cursorIsNever || !neverFirst;
+    const datedCursor = cursor && !cursorIsNever ? cursor : null;
+    const neverCursor = cursor && cursorIsNever ? cursor : null;
+    if (users && datedAhead) {
+      const where = [...users, sql`u."lastActiveAt" IS NOT NULL`];
+      if (datedCursor) where.push(afterCursor(userKey, userId, dir, datedCursor));
+      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+    }
+    if (users && neverAhead) {
+      const where = [...users, sql`u."lastActiveAt" IS NULL`];
+      if (neverCursor) where.push(afterCursor(null, userId, dir, neverCursor));
+      parts.push(userSelect(ctx, sort, where, orderBy(null, userId, dir), limit));
+    }
+    if (invitations && neverAhead) {
+      const where = neverCursor ? [...invitations, afterCursor(null, invitationId, dir, neverCursor)] : invitations;
+      parts.push(invitationSelect(where, orderBy(null, invitationId, dir), limit));
+    }
+  }
+  if (!parts.length) return null;
+
+  const outerOrder =
+    sort === 'lastActive'
+      ? dir === 'asc'
+        ? sql`"lastActiveAt" ASC NULLS FIRST, "sortId" ASC`
+        : sql`"lastActiveAt" DESC NULLS LAST, "sortId" DESC`
+      : orderBy(OUTER_KEY[sort], sql`"sortId"`, dir);
+  return sql`SELECT * FROM (${Prisma.join(parts, ' UNION ALL ')}) AS "rows" ORDER BY ${outerOrder} LIMIT ${limit}`;
+}
+
+async function fetchRows(db: Db, ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cursor: Cursor | null, limit: number) {
+  const statement = pageSql(ctx, query, dir, cursor, limit);
+  return statement ? db.$queryRaw<RawRow[]>(statement) : [];
+}
+
+function toRow(raw: RawRow, ctx: SiteContext, now: Date): UserListRow {
+  const invitation = raw.kind === 'invitation';
+  return {
+    kind: raw.kind,
+    id: invitation ? raw.invitationId! : raw.userId!,
+    userId: raw.userId,
+    name: raw.name,
+    email: raw.email,
+    external: isExternalDomain(raw.emailDomain, ctx.verifiedDomains),
+    jiraRole: raw.role,
+    isSiteAdmin: raw.isSiteAdmin,
+    status: invitation
+      ? raw.expiresAt && raw.expiresAt <= now
+        ? 'INVITATION_EXPIRED'
+        : 'INVITED'
+      : raw.suspendedAt
+        ? 'SUSPENDED'
+        : 'ACTIVE',
+    space: raw.role === 'GUEST' && raw.spaceKey && raw.spaceName ? { key: raw.spaceKey, name: raw.spaceName } : null,
+    lastActiveAt: raw.lastActiveAt,
+    addedAt: raw.addedAt,
+  };
+}
+
+function cursorOf(raw: RawRow, query: UsersListQuery): string {
+  const key = { name: raw.name, email: raw.email, lastActive: raw.lastActiveAt?.toISOString() ?? null, added: raw.addedAt.toISOString() }[query.sort];
+  return encodeCursor({ sort: query.sort, dir: query.dir, key, id: raw.sortId });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public data functions
+
+/** One page of the Users list for site admins. */
+export async function listSiteUsers(
+  db: Db,
+  viewer: Viewer,
+  query: Partial<UsersListQuery> = {},
+  options: { pageSize?: number; now?: Date } = {},
+): Promise<UsersPage> {
+  assertCan(viewer, 'admin.users.view');
+  const q = completeQuery(query);
+  const pageSize = Math.min(Math.max(Math.trunc(options.pageSize ?? USERS_PAGE_SIZE), 1), 1000);
+  const now = options.now ?? new Date();
+  const ctx = await loadSiteContext(db, viewer.site.id);
+  const page = (raws: RawRow[], next: string | null, previous: string | null): UsersPage => ({
+    rows: raws.map((raw) => toRow(raw, ctx, now)),
+    next,
+    previous,
+  });
+
+  const before = decodeCursor(q.before, q.sort, q.dir);
+  if (before) {
+    const raws = await fetchRows(db, ctx, q, flip(q.dir), before, pageSize + 1);
+    // Fewer than a full page before the cursor means this is the first page: show it whole.
+    if (raws.length >= pageSize) {
+      const rows = raws.slice(0, pageSize).reverse();
+      return page(rows, cursorOf(rows[rows.length - 1], q), raws.length > pageSize ? cursorOf(rows[0], q) : null);
+    }
+  }
+  const after = before ? null : decodeCursor(q.after, q.sort, q.dir);
+  const raws = await fetchRows(db, ctx, q, q.dir, after, pageSize + 1);
+  const rows = raws.slice(0, pageSize);
+  const next = raws.length > pageSize ? cursorOf(rows[rows.length - 1], q) : null;
+  const previous = after ? (rows.length ? cursorOf(rows[0], q) : q.after) : null;
+  return page(rows, next, previous);
+}
+
+/** EXPLAIN of the statement behind a page (first page, or after `query.after`). */
+export async function explainSiteUsersQuery(
+  db: Db,
+  viewer: Viewer,
+  query: Partial<UsersListQuery> = {},
+  options: { pageSize?: number; analyze?: boolean } = {},
+): Promise<string> {
+  assertCan(viewer, 'admin.users.view');
+  const q = completeQuery(query);
+  const ctx = await loadSiteContext(db, viewer.site.id);
+  const statement = pageSql(ctx, q, q.dir, decodeCursor(q.after, q.sort, q.dir), (options.pageSize ?? USERS_PAGE_SIZE) + 1);
+  if (!statement) return '';
+  const plan = await db.$queryRaw<{ 'QUERY PLAN': string }[]>(
+    options.analyze ? sql`EXPLAIN (ANALYZE, BUFFERS) ${statement}` : sql`EXPLAIN ${statement}`,
+  );
+  return plan.map((line) => line['QUERY PLAN']).join('\n');
+}
+
+export type UsersSummary = {
+  /** What billing counts. */
+  licensedSeats: number;
+  /** Guests on the site plus pending guest invitations. */
+  guestsUsed: number;
+  guestAllowance: number;
+  pendingAccessRequests: number;
+};
+
+/** The figures above the table and the count on "Approve requests". */
+export async function usersSummary(db: Db, viewer: Viewer, now = new Date()): Promise<UsersSummary> {
+  assertCan(viewer, 'admin.users.view');
+  const [usage, pendingAccessRequests] = await Promise.all([
+    siteUsage(db, viewer.site.id, now),
+    db.accessRequest.count({ where: { siteId: viewer.site.id, state: 'PENDING' } }),
+  ]);
+  return {
+    licensedSeats: usage.licensedSeats,
+    guestsUsed: usage.guests + usage.pendingGuestInvitations,
+    guestAllowance: usage.guestAllowance,
+    pendingAccessRequests,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels shared by the page and the export
+
+export const JIRA_ROLE_LABEL: Record<JiraRole, string> = { GUEST: 'Guest', USER: 'User', ADMIN: 'Admin' };
+
+/** "Nov 26, 2026", in UTC so the server's time zone never shifts a date. */
+export function formatListDate(date: Date): string {
+  return date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+export function roleLabel(row: Pick<UserListRow, 'jiraRole'>): string {
+  return row.jiraRole ? JIRA_ROLE_LABEL[row.jiraRole] : 'No access';
+}
+
+export function statusLabel(row: Pick<UserListRow, 'status' | 'addedAt'>): string {
+  switch (row.status) {
+    case 'ACTIVE':
+      return 'Active';
+    case 'SUSPENDED':
+      return 'Suspended';
+    case 'INVITED':
+      return `Invited ${formatListDate(row.addedAt)}`;
+    case 'INVITATION_EXPIRED':
+      return 'Invitation expired';
+  }
+}
+
+/** Guests: "Marketing (MKT)" or "No space"; null for everyone else (the column does not apply). */
+export function spaceLabel(row: Pick<UserListRow, 'kind' | 'jiraRole' | 'space'>): string | null {
+  if (row.kind !== 'user' || row.jiraRole !== 'GUEST') return null;
+  return row.space ? `${row.space.name} (${row.space.key})` : 'No space';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export users (CSV)
+
+export const USERS_CSV_HEADER = ['Name', 'Email', 'External', 'Jira role', 'Status', 'Space', 'Last active', 'Added'] as const;
+const EXPORT_BATCH_SIZE = 500;
+
+const isoDate = (date: Date) => date.toISOString().slice(0, 10);
+
+export function usersExportFilename(now = new Date()): string {
+  return `users-${isoDate(now)}.csv`;
+}
+
+function csvStatus(row: UserListRow): string {
+  // The invitation date has its own column (Added); a date inside Status would not sort or filter.
+  return row.status === 'INVITED' ? 'Invited' : statusLabel(row);
+}
+
+/**
+ * Every row matching the query's filters (cursors ignored), as CSV text in chunks: the header,
+ * then one chunk per keyset batch, so memory stays bounded however many people the site has.
+ * The policy is asked before anything is read.
+ */
+export function siteUsersCsv(db: Db, viewer: Viewer, query: Partial<UsersListQuery> = {}, options: { now?: Date; batchSize?: number } = {}): AsyncIterable<string> {
+  assertCan(viewer, 'admin.users.view');
+  const base = { ...query, after: null, before: null };
+  return (async function* () {
+    // A byte-order mark, so Excel reads the UTF-8 names correctly.
+    yield `\uFEFF${csvRow(USERS_CSV_HEADER)}`;
+    let after: string | null = null;
+    do {
+      const page: UsersPage = await listSiteUsers(db, viewer, { ...base, after }, { pageSize: options.batchSize ?? EXPORT_BATCH_SIZE, now: options.now });
+      if (page.rows.length) {
+        yield page.rows
+          .map((row) =>
+            csvRow([
+              row.name,
+              row.email,
+              row.external ? 'Yes' : 'No',
+              roleLabel(row),
+              csvStatus(row),
+              spaceLabel(row) ?? '',
+              row.lastActiveAt ? isoDate(row.lastActiveAt) : 'Never',
+              isoDate(row.addedAt),
+            ]),
+          )
+          .join('');
+      }
+      after = page.next;
+    } while (after);
+  })();
+}
