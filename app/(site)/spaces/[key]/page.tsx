@@ -13,43 +13,32 @@ export default async function SpacePage({ params }: { params: Promise<{ key: str
   if (!space) return <main><NoAccess /></main>;
   const items = await listWorkItems(prisma, space);
   return (
-    <div className="flex">
-      <aside className="min-h-[calc(100vh-3.5rem)] w-60 shrink-0 border-r border-border bg-sunken p-4">
-        <p className="text-xs text-text-subtlest">Space</p>
-        <p className="font-semibold">{space.name}</p>
-        <nav aria-label="Space" className="mt-4">
-          <ul>
-            <li className="rounded bg-selected px-2 py-1.5 font-medium text-link">List</li>
-          </ul>
-        </nav>
-      </aside>
-      <main className="flex-1 px-8 py-6">
-        <p className="text-text-subtle">Spaces / {space.name}</p>
-        <h1 className="mb-6 text-2xl font-semibold">List</h1>
-        <table className="w-full text-left">
-          <thead className="border-b-2 border-border text-xs text-text-subtle">
-            <tr>
-              <th className="py-2 pr-4 font-semibold">Key</th>
-              <th className="py-2 pr-4 font-semibold">Summary</th>
-              <th className="py-2 pr-4 font-semibold">Status</th>
-              <th className="py-2 pr-4 font-semibold">Assignee</th>
-              <th className="py-2 pr-4 font-semibold">Updated</th>
+    <main>
+      <p className="text-text-subtle">Spaces / {space.name}</p>
+      <h1 className="mb-6 text-2xl font-semibold">List</h1>
+      <table className="w-full text-left">
+        <thead className="border-b-2 border-border text-xs text-text-subtle">
+          <tr>
+            <th className="py-2 pr-4 font-semibold">Key</th>
+            <th className="py-2 pr-4 font-semibold">Summary</th>
+            <th className="py-2 pr-4 font-semibold">Status</th>
+            <th className="py-2 pr-4 font-semibold">Assignee</th>
+            <th className="py-2 pr-4 font-semibold">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id} className="border-b border-border">
+              <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.key}</td>
+              <td className="py-2 pr-4">{item.summary}</td>
+              <td className="py-2 pr-4"><Lozenge tone={STATUS_TONE[item.status]}>{STATUS_LABELS[item.status]}</Lozenge></td>
+              <td className="py-2 pr-4">{item.assignee?.name ?? 'Unassigned'}</td>
+              <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.updatedAt.toISOString().slice(0, 10)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id} className="border-b border-border">
-                <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.key}</td>
-                <td className="py-2 pr-4">{item.summary}</td>
-                <td className="py-2 pr-4"><Lozenge tone={STATUS_TONE[item.status]}>{STATUS_LABELS[item.status]}</Lozenge></td>
-                <td className="py-2 pr-4">{item.assignee?.name ?? 'Unassigned'}</td>
-                <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.updatedAt.toISOString().slice(0, 10)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {items.length === 0 ? <p className="mt-6 text-text-subtle">No work items yet.</p> : null}
-      </main>
-    </div>
+          ))}
+        </tbody>
+      </table>
+      {items.length === 0 ? <p className="mt-6 text-text-subtle">No work items yet.</p> : null}
+    </main>
   );
 }
