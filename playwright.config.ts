@@ -42,6 +42,9 @@ export default defineConfig({
       AUTH_URL: `http://localhost:${port}`,
       PORTICO_EPHEMERAL_DB: '1',
       PORTICO_PG_PORT: String(Number(process.env.E2E_PG_PORT ?? 55900)),
+      // e2e/mailbox.ts reads what this sink received over SMTP from .data/mailbox-<port>.
+      PORTICO_SMTP_PORT: String(Number(process.env.E2E_SMTP_PORT ?? 2626)),
+      SMTP_URL: '',
       AUTH_SECRET: 'e2e-only-secret-not-for-production-use-0123456789',
       DATABASE_URL: '',
     },

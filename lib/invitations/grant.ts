@@ -5,6 +5,7 @@ import { writeAudit, type AuditContext } from '../audit';
 import { assertCan, type Viewer } from '../access/policy';
 import { DomainError } from '../result';
 import { normalizeEmail } from '../email-address';
+import { REDACTED_TOKEN } from '../mail/redaction';
 import { newInvitationToken } from './tokens';
 import { loadSiteContext, reviewInvitations, type ReviewRow } from './review';
 import type { JiraRole } from './invite-users.schema';
@@ -30,7 +31,7 @@ export async function issueInvitationEmail(
   // Older emails of this invitation carry a link that no longer works: never send them.
   await tx.outboxEmail.updateMany({
     where: { invitationId: invitation.id, state: 'PENDING' },
-    data: { state: 'FAILED', lastError: 'Superseded by a newer invitation link' },
+    data: { state: 'FAILED', lastError: 'Superseded by a newer invitation link', payload: { token: REDACTED_TOKEN } },
   });
   await tx.outboxEmail.create({
     data: {
@@ -151,7 +152,7 @@ export async function revokeInvitation(db: Db, viewer: Viewer, invitationId: str
     if (count !== 1) throw new DomainError('CONFLICT', 'That invitation is no longer pending.');
     const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId } });
     // An unsent email for a revoked invitation must not go out.
-    await tx.outboxEmail.updateMany({ where: { invitationId, state: 'PENDING' }, data: { state: 'FAILED', lastError: 'Invitation revoked before delivery' } });
+    await tx.outboxEmail.updateMany({ where: { invitationId, state: 'PENDING' }, data: { state: 'FAILED', lastError: 'Invitation revoked before delivery', payload: { token: REDACTED_TOKEN } } });
     await writeAudit(tx, audit, { action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, before: { email: invitation.email, state: 'PENDING' }, after: { state: 'REVOKED' } });
     return invitation;
   });

@@ -1,0 +1,101 @@
+// One entry point from an outbox row's (template, payload) to a ready-to-send message. Payloads
+// come from the database, so they are validated here rather than trusted.
+import { createElement } from 'react';
+import { render } from '@react-email/render';
+import { z } from 'zod';
+import InvitationEmail, { invitationSubject } from './invitation';
+import AccessRequestApprovedEmail, { accessRequestApprovedSubject } from './access-request-approved';
+import AccessRequestDeniedEmail, { accessRequestDeniedSubject } from './access-request-denied';
+
+export const EMAIL_TEMPLATES = ['invitation', 'access-request-approved', 'access-request-denied'] as const;
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+export type RenderedEmail = { subject: string; html: string; text: string };
+
+/** The template is unknown or its payload does not match it: retrying cannot help. */
+export class EmailPayloadError extends Error {
+  override name = 'EmailPayloadError';
+}
+
+/**
+ * Makes a value safe for a single header line. Names come from users, and a CR/LF in a subject is
+ * how a header gets injected; other control and line/paragraph separators are dropped too.
+ */
+export function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const name = z.string().trim().min(1).max(200);
+const role = z.enum(['GUEST', 'USER', 'ADMIN']);
+
+export const invitationPayload = z.object({
+  // base64url only, so the token cannot change the accept URL's path or carry markup.
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'token must be base64url'),
+  inviterName: name,
+  siteName: name,
+  role,
+  personalMessage: z.string().max(5000).nullish().transform((value) => (value?.trim() ? value : null)),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type InvitationPayload = z.input<typeof invitationPayload>;
+
+export const accessRequestApprovedPayload = z.object({ siteName: name, role, approverName: name });
+export type AccessRequestApprovedPayload = z.input<typeof accessRequestApprovedPayload>;
+
+export const accessRequestDeniedPayload = z.object({
+  siteName: name,
+  deciderName: name,
+  message: z.string().max(5000).nullish().transform((value) => (value?.trim() ? value : null)),
+});
+export type AccessRequestDeniedPayload = z.input<typeof accessRequestDeniedPayload>;
+
+function parse<T extends z.ZodType>(schema: T, template: string, payload: unknown): z.output<T> {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new EmailPayloadError(`Invalid ${template} payload: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+function baseUrl(appUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(appUrl);
+  } catch {
+    throw new EmailPayloadError(`APP_URL is not a URL: ${appUrl}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EmailPayloadError(`APP_URL must be http(s): ${appUrl}`);
+  return url.href.replace(/\/+$/, '');
+}
+
+async function finish(subject: string, element: React.ReactElement): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { subject: headerSafe(subject), html, text };
+}
+
+export async function renderEmail(template: string, payload: unknown, options: { appUrl: string }): Promise<RenderedEmail> {
+  const appUrl = baseUrl(options.appUrl);
+  switch (template) {
+    case 'invitation': {
+      const data = parse(invitationPayload, template, payload);
+      const props = {
+        inviterName: headerSafe(data.inviterName),
+        siteName: headerSafe(data.siteName),
+        role: data.role,
+        personalMessage: data.personalMessage,
+        acceptUrl: `${appUrl}/invite/${data.token}`,
+        expiresAt: new Date(data.expiresAt),
+      };
+      return finish(invitationSubject(props), createElement(InvitationEmail, props));
+    }
+    case 'access-request-approved': {
+      const data = parse(accessRequestApprovedPayload, template, payload);
+      const props = { siteName: headerSafe(data.siteName), role: data.role, approverName: headerSafe(data.approverName), siteUrl: `${appUrl}/` };
+      return finish(accessRequestApprovedSubject(props), createElement(AccessRequestApprovedEmail, props));
+    }
+    case 'access-request-denied': {
+      const data = parse(accessRequestDeniedPayload, template, payload);
+      const props = { siteName: headerSafe(data.siteName), deciderName: headerSafe(data.deciderName), message: data.message };
+      return finish(accessRequestDeniedSubject(props), createElement(AccessRequestDeniedEmail, props));
+    }
+    default:
+      throw new EmailPayloadError(`Unknown email template: ${JSON.stringify(template)}`);
+  }
+}

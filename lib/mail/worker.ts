@@ -1,0 +1,352 @@
+// Email delivery: OutboxEmail rows (written by domain code in the same transaction as the change)
+// → pg-boss jobs (the relay) → SMTP (the worker) → row marked SENT. Everything shared lives in
+// PostgreSQL, so any number of processes may run this side by side:
+// - the relay claims rows with FOR UPDATE SKIP LOCKED and enqueues each under a job id derived from
+//   the row id, so a row is never queued twice (pg-boss inserts ON CONFLICT DO NOTHING);
+// - pg-boss hands each job to one worker at a time and retries failures with exponential backoff;
+// - the worker re-reads the row and skips it once SENT.
+// Delivery is at least once: a crash between the SMTP server's "250 OK" and the SENT update sends
+// the message again on retry. A stable Message-ID (from the row id) lets mail clients fold that.
+import crypto from 'node:crypto';
+import { PgBoss, fromPrisma, type JobWithMetadata } from 'pg-boss';
+import { createPrismaClient, type Db } from '../db/client';
+import type { Prisma } from '../db/generated/client';
+import { EmailPayloadError, renderEmail, type RenderedEmail } from '../../emails/render';
+import { REDACTED_TOKEN } from './redaction';
+import { createMailTransport, isPermanentSmtpError, mailFrom, mailFromDomain, type MailTransport } from './transport';
+
+export const EMAIL_QUEUE = 'email';
+/** Stands in for the raw invitation token once it no longer needs to be in the database. */
+export { REDACTED_TOKEN };
+
+export type RetryPolicy = {
+  /** Retries after the first attempt. */
+  limit: number;
+  delaySeconds: number;
+  backoff: boolean;
+  /** Cap on one backoff delay. */
+  delayMaxSeconds: number;
+};
+/** 8 retries, 5–10 s at first and doubling (jittered), capped at 15 min: 20–40 min before giving up. */
+export const DEFAULT_RETRY: RetryPolicy = { limit: 8, delaySeconds: 5, backoff: true, delayMaxSeconds: 900 };
+
+export type MailWorkerOptions = {
+  databaseUrl: string;
+  smtpUrl: string;
+  /** Base of the links in emails (APP_URL). */
+  appUrl: string;
+  log: (line: string) => void;
+  /** Defaults to MAIL_FROM, then "Portico <no-reply@portico.local>". */
+  from?: string;
+  retry?: Partial<RetryPolicy>;
+  /** How often the relay looks for new outbox rows. */
+  relayIntervalMs?: number;
+  /** How often the pg-boss worker polls for jobs (it is also woken when this process relays). */
+  pollIntervalSeconds?: number;
+  /** Emails sent at the same time by this process. */
+  concurrency?: number;
+};
+
+export type MailWorker = {
+  /** Stops relaying and fetching, lets in-flight sends finish, closes connections. */
+  stop(): Promise<void>;
+  /** Moves pending outbox rows into the queue now (the timer does this every relayIntervalMs). */
+  relayNow(): Promise<number>;
+};
+
+type EmailJob = { outboxId: string };
+
+/**
+ * The pg-boss job id of an outbox row, as a UUID. MD5 only as a stable mapping (not for secrecy),
+ * because PostgreSQL computes the same value (`md5(...)::uuid`) in the relay's query.
+ */
+export function jobIdForOutbox(outboxId: string): string {
+  const hex = crypto.createHash('md5').update(`portico-outbox:${outboxId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const RELAY_BATCH = 100;
+
+// pg-boss rejects retryDelayMax without backoff.
+const retryOptions = (retry: RetryPolicy) => ({
+  retryLimit: retry.limit,
+  retryDelay: retry.delaySeconds,
+  retryBackoff: retry.backoff,
+  ...(retry.backoff ? { retryDelayMax: retry.delayMaxSeconds } : {}),
+});
+
+/**
+ * Enqueues up to RELAY_BATCH pending rows that have no job yet, in one transaction: the job
+ * inserts commit with the row locks, so a concurrent relay skips the locked rows or sees their
+ * jobs. One whose snapshot predates that commit can still lock a row afterwards; its insert then
+ * hits the same job id and does nothing.
+ */
+async function relayOutbox(db: Db, boss: PgBoss, retry: RetryPolicy): Promise<number> {
+  return db.$transaction(async (tx) => {
+    // pgboss.job is pg-boss's job table (default schema); its key is (name, id).
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT o.id FROM "OutboxEmail" o
+       WHERE o.state = 'PENDING'
+         AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = ${EMAIL_QUEUE} AND j.id = md5('portico-outbox:' || o.id)::uuid)
+       ORDER BY o."createdAt", o.id
+       LIMIT ${RELAY_BATCH}
+       FOR UPDATE OF o SKIP LOCKED`;
+    const db = fromPrisma(tx);
+    for (const row of rows) {
+      const job: EmailJob = { outboxId: row.id };
+      await boss.send(EMAIL_QUEUE, job, {
+        id: jobIdForOutbox(row.id),
+        db,
+        ...retryOptions(retry),
+      });
+    }
+    return rows.length;
+  });
+}
+
+const outboxWithInvitation = {
+  invitation: { include: { invitedBy: { select: { name: true } }, site: { select: { name: true } } } },
+} satisfies Prisma.OutboxEmailInclude;
+type OutboxRow = Prisma.OutboxEmailGetPayload<{ include: typeof outboxWithInvitation }>;
+
+type Prepared = { kind: 'send'; email: RenderedEmail } | { kind: 'skip'; reason: string; invitationError?: string };
+
+const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Error text safe and short enough for a column and an admin screen. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500) || 'unknown error';
+}
+
+function redactToken(payload: Prisma.JsonValue): Prisma.InputJsonValue {
+  if (isRecord(payload) && typeof payload.token === 'string') return { ...payload, token: REDACTED_TOKEN } as Prisma.InputJsonObject;
+  return (payload ?? {}) as Prisma.InputJsonValue;
+}
+
+/**
+ * Invitations are rendered from the Invitation row (inviter, site, role, message, expiry) with
+ * only the raw token taken from the payload, which is the one thing the database does not hold.
+ * Also decides not to send an invitation that can no longer be accepted.
+ */
+async function prepare(row: OutboxRow, appUrl: string, now: Date): Promise<Prepared> {
+  if (row.template !== 'invitation' || !row.invitation) return { kind: 'send', email: await renderEmail(row.template, row.payload, { appUrl }) };
+  const invitation = row.invitation;
+  const payload = isRecord(row.payload) ? row.payload : {};
+  const token = typeof payload.token === 'string' ? payload.token : '';
+  if (!token || token === REDACTED_TOKEN) throw new EmailPayloadError('Invalid invitation payload: no token');
+  if (invitation.state !== 'PENDING') return { kind: 'skip', reason: `not sent: the invitation was ${invitation.state.toLowerCase()} before delivery` };
+  if (sha256(token) !== invitation.tokenHash) return { kind: 'skip', reason: 'not sent: a newer email for this invitation replaced it' };
+  if (invitation.expiresAt <= now) {
+    const reason = 'not sent: the invitation expired before it could be delivered';
+    return { kind: 'skip', reason, invitationError: reason };
+  }
+  const inviterName = invitation.invitedBy?.name ?? (typeof payload.inviterName === 'string' ? payload.inviterName : 'A site admin');
+  const email = await renderEmail(
+    'invitation',
+    {
+      token,
+      inviterName,
+      siteName: invitation.site.name,
+      role: invitation.role,
+      personalMessage: invitation.personalMessage,
+      expiresAt: invitation.expiresAt.toISOString(),
+    },
+    { appUrl },
+  );
+  return { kind: 'send', email };
+}
+
+// One address, nothing a mail library could read as a list or a display name.
+const SINGLE_ADDRESS = /^[^\s@,;<>"()\\]+@[^\s@,;<>"()\\]+$/;
+
+type DeliveryContext = { db: Db; transport: MailTransport; from: string; messageIdDomain: string; appUrl: string; log: (line: string) => void };
+
+/** Outbox row and its invitation, once nothing more will be tried. */
+async function giveUp(ctx: DeliveryContext, row: OutboxRow, reason: string, invitationError: string | undefined) {
+  await ctx.db.$transaction(async (tx) => {
+    const updated = await tx.outboxEmail.updateMany({
+      where: { id: row.id, state: 'PENDING' },
+      data: { state: 'FAILED', attempts: { increment: 1 }, lastError: reason, payload: redactToken(row.payload) },
+    });
+    if (updated.count && row.invitationId && invitationError) {
+      await tx.invitation.updateMany({ where: { id: row.invitationId }, data: { deliveryState: 'FAILED', deliveryError: invitationError } });
+    }
+  });
+}
+
+/** Already logged and recorded by failAttempt. */
+class DeliveryFailed extends Error {
+  override name = 'DeliveryFailed';
+}
+
+type Attempt = { number: number; of: number };
+
+/**
+ * A failed attempt that pg-boss should retry (or, on the last attempt, fail): recorded on the outbox
+ * row and the invitation first, so admins see it.
+ */
+async function failAttempt(ctx: DeliveryContext, row: OutboxRow, error: unknown, attempt: Attempt): Promise<never> {
+  const reason = describe(error);
+  const what = `Email ${row.id} (${row.template}) to ${row.to}, attempt ${attempt.number} of ${attempt.of}`;
+  if (attempt.number >= attempt.of) {
+    ctx.log(`${what} failed; giving up: ${reason}`);
+    await giveUp(ctx, row, reason, `failed: ${reason}`);
+  } else {
+    ctx.log(`${what} failed; will retry: ${reason}`);
+    await ctx.db.$transaction(async (tx) => {
+      await tx.outboxEmail.updateMany({ where: { id: row.id, state: 'PENDING' }, data: { attempts: { increment: 1 }, lastError: reason } });
+      if (row.invitationId) {
+        await tx.invitation.updateMany({ where: { id: row.invitationId }, data: { deliveryState: 'FAILED', deliveryError: `failed, retrying: ${reason}` } });
+      }
+    });
+  }
+  // Thrown on the last attempt too, so pg-boss's own record says failed rather than completed.
+  throw new DeliveryFailed(reason, { cause: error });
+}
+
+/**
+ * Delivers one outbox row. Resolves when the row is done with (sent, skipped, or refused for good);
+ * throws when pg-boss should retry it.
+ */
+async function deliverOutboxEmail(ctx: DeliveryContext, outboxId: string, attempt: Attempt): Promise<void> {
+  const row = await ctx.db.outboxEmail.findUnique({ where: { id: outboxId }, include: outboxWithInvitation });
+  // Deleted, already SENT, or given up: at-least-once delivery may hand us a row twice.
+  if (!row || row.state !== 'PENDING') return;
+
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(row, ctx.appUrl, new Date());
+    if (prepared.kind === 'send' && !SINGLE_ADDRESS.test(row.to)) throw new EmailPayloadError(`Invalid recipient address: ${JSON.stringify(row.to)}`);
+  } catch (error) {
+    if (!(error instanceof EmailPayloadError)) return failAttempt(ctx, row, error, attempt);
+    const reason = describe(error);
+    ctx.log(`Email ${row.id} (${row.template}) cannot be sent: ${reason}`);
+    await giveUp(ctx, row, reason, `failed: ${reason}`);
+    return;
+  }
+  if (prepared.kind === 'skip') {
+    await giveUp(ctx, row, prepared.reason, prepared.invitationError);
+    return;
+  }
+
+  try {
+    await ctx.transport.sendMail({
+      from: ctx.from,
+      to: { name: '', address: row.to },
+      subject: prepared.email.subject,
+      html: prepared.email.html,
+      text: prepared.email.text,
+      messageId: `<${row.id}@${ctx.messageIdDomain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  } catch (error) {
+    if (!isPermanentSmtpError(error)) return failAttempt(ctx, row, error, attempt);
+    const reason = describe(error);
+    ctx.log(`Email ${row.id} (${row.template}) to ${row.to} was refused: ${reason}`);
+    await giveUp(ctx, row, reason, `failed: ${reason}`);
+    return;
+  }
+
+  const sentAt = new Date();
+  await ctx.db.$transaction(async (tx) => {
+    await tx.outboxEmail.updateMany({
+      where: { id: row.id, state: 'PENDING' },
+      data: { state: 'SENT', sentAt, attempts: { increment: 1 }, payload: redactToken(row.payload) },
+    });
+    if (row.invitationId) {
+      await tx.invitation.updateMany({ where: { id: row.invitationId }, data: { deliveryState: 'SENT', sentAt, deliveryError: null } });
+    }
+  });
+}
+
+export async function startMailWorker(options: MailWorkerOptions): Promise<MailWorker> {
+  const { log } = options;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const from = options.from ?? mailFrom();
+  const db = createPrismaClient(options.databaseUrl);
+  const transport = createMailTransport(options.smtpUrl, { maxConnections: options.concurrency ?? 2 });
+  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: 'portico-mail', schedule: false });
+  let stopped = false;
+  // Once stopping, connection errors are expected (an embedded PostgreSQL may stop alongside us).
+  boss.on('error', (error) => {
+    if (!stopped) log(`Mail queue error: ${describe(error)}`);
+  });
+  boss.on('warning', (warning) => log(`Mail queue warning: ${warning.message}`));
+
+  const ctx: DeliveryContext = { db, transport, from, messageIdDomain: mailFromDomain(from), appUrl: options.appUrl, log };
+  let workId: string | null = null;
+  try {
+    await boss.start();
+    await boss.createQueue(EMAIL_QUEUE, {
+      ...retryOptions(retry),
+      // A send gives up within ~1 min (transport timeouts); a job still active after 5 min belongs
+      // to a worker that died, and goes to another one.
+      expireInSeconds: 300,
+    });
+    workId = await boss.work(
+      EMAIL_QUEUE,
+      { includeMetadata: true, batchSize: 1, localConcurrency: options.concurrency ?? 2, pollingIntervalSeconds: options.pollIntervalSeconds ?? 2 },
+      async ([job]: JobWithMetadata<EmailJob>[]) => {
+        try {
+          await deliverOutboxEmail(ctx, job.data.outboxId, { number: job.retryCount + 1, of: job.retryLimit + 1 });
+        } catch (error) {
+          // Errors before the row was read (e.g. the database away) are only known here.
+          if (!(error instanceof DeliveryFailed)) log(`Email ${job.data.outboxId}, attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed: ${describe(error)}`);
+          throw error;
+        }
+      },
+    );
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => {});
+    transport.close();
+    await db.$disconnect();
+    throw error;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | null = null;
+  let lastRelayError = '';
+
+  const relayNow = (): Promise<number> => {
+    // One relay pass at a time per process; a second caller waits for the same pass.
+    running ??= relayOutbox(db, boss, retry)
+      .then((count) => {
+        lastRelayError = '';
+        if (count > 0 && workId) boss.notifyWorker(workId);
+        return count;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  const tick = async () => {
+    let count = 0;
+    try {
+      count = await relayNow();
+    } catch (error) {
+      // Logged once per distinct error, not every half second while the database is away.
+      const message = describe(error);
+      if (message !== lastRelayError) log(`Mail relay error: ${message}`);
+      lastRelayError = message;
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), count >= RELAY_BATCH ? 0 : (options.relayIntervalMs ?? 500));
+  };
+  void tick();
+
+  return {
+    relayNow,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => 0);
+      await boss.stop({ graceful: true, timeout: 15_000 });
+      transport.close();
+      await db.$disconnect();
+    },
+  };
+}
