@@ -54,4 +54,5 @@ export async function listWorkItems(db: Db, space: SpaceForViewer) {
   return items.map((item) => ({ ...item, key: `${space.key}-${item.number}` }));
 }
 
-export const STATUS_LABELS = { TO_DO: 'To Do', IN_PROGRESS: 'In Progress', DONE: 'Done' } as const;
+// Declared with the work-item inputs so client components can use the labels without the policy.
+export { STATUS_LABELS } from '../work-items/schema';

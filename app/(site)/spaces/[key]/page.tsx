@@ -1,10 +1,11 @@
+import Link from 'next/link';
 import { prisma } from '@/lib/db/client';
 import { requireViewer } from '@/lib/auth/guard';
-import { findSpaceForViewer, listWorkItems, STATUS_LABELS } from '@/lib/spaces/queries';
+import { findSpaceForViewer, listWorkItems } from '@/lib/spaces/queries';
+import { itemPath } from '@/lib/work-items/schema';
 import { NoAccess } from '@/components/no-access';
-import { Lozenge } from '@/components/lozenge';
-
-const STATUS_TONE = { TO_DO: 'default', IN_PROGRESS: 'information', DONE: 'success' } as const;
+import { buttonClass } from '@/components/button';
+import { WorkItemStatusLozenge } from '@/components/work-item-status-lozenge';
 
 export default async function SpacePage({ params }: { params: Promise<{ key: string }> }) {
   const viewer = await requireViewer();
@@ -15,7 +16,12 @@ export default async function SpacePage({ params }: { params: Promise<{ key: str
   return (
     <main>
       <p className="text-text-subtle">Spaces / {space.name}</p>
-      <h1 className="mb-6 text-2xl font-semibold">List</h1>
+      <div className="mb-6 flex items-center justify-between gap-4">
+        <h1 className="text-2xl font-semibold">List</h1>
+        {space.permissions.has('create') ? (
+          <Link href={`/spaces/${space.key}/items/new`} className={buttonClass('primary')}>Create</Link>
+        ) : null}
+      </div>
       <table className="w-full text-left">
         <thead className="border-b-2 border-border text-xs text-text-subtle">
           <tr>
@@ -30,8 +36,10 @@ export default async function SpacePage({ params }: { params: Promise<{ key: str
           {items.map((item) => (
             <tr key={item.id} className="border-b border-border">
               <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.key}</td>
-              <td className="py-2 pr-4">{item.summary}</td>
-              <td className="py-2 pr-4"><Lozenge tone={STATUS_TONE[item.status]}>{STATUS_LABELS[item.status]}</Lozenge></td>
+              <td className="py-2 pr-4">
+                <Link href={itemPath(space.key, item.number)} className="text-link hover:underline">{item.summary}</Link>
+              </td>
+              <td className="py-2 pr-4"><WorkItemStatusLozenge status={item.status} /></td>
               <td className="py-2 pr-4">{item.assignee?.name ?? 'Unassigned'}</td>
               <td className="py-2 pr-4 whitespace-nowrap text-text-subtle">{item.updatedAt.toISOString().slice(0, 10)}</td>
             </tr>
