@@ -1,10 +1,11 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 
 /** A modal dialog on the native <dialog> element: focus trapping and Escape come with it. */
 export function Modal({ open, title, onClose, children }: { open: boolean; title: string; onClose: () => void; children: React.ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -14,11 +15,11 @@ export function Modal({ open, title, onClose, children }: { open: boolean; title
   return (
     <dialog
       ref={ref}
-      aria-labelledby="modal-title"
+      aria-labelledby={titleId}
       onClose={onClose}
       className="m-auto w-full max-w-lg rounded-md bg-surface p-6 text-text shadow-xl backdrop:bg-black/40"
     >
-      <h2 id="modal-title" className="mb-4 text-xl font-semibold">
+      <h2 id={titleId} className="mb-4 text-xl font-semibold">
         {title}
       </h2>
       {children}

@@ -15,6 +15,7 @@ export const DEMO_PEOPLE = [
   { key: 'casey', email: 'casey.jones@brightagency.io', name: 'Casey Jones', persona: 'Guest in MKT Marketing' },
   { key: 'jordan', email: 'jordan.blake@northwind-consulting.com', name: 'Jordan Blake', persona: 'Guest with no space yet' },
   { key: 'morgan', email: 'morgan.lee@freelance.dev', name: 'Morgan Lee', persona: 'Not on the site; has a pending access request' },
+  { key: 'dana', email: 'dana.kim@pixelworks.studio', name: 'Dana Kim', persona: 'Not on the site; can request access' },
 ] as const;
 
 type PersonKey = (typeof DEMO_PEOPLE)[number]['key'];
