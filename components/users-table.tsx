@@ -36,6 +36,7 @@ function Status({ row }: { row: UserListRow }) {
 /** Atlassian's dynamic table for Settings → Users: dense rows, sortable headers. */
 export function UsersTable({ rows, sortLinks, emptyMessage }: { rows: UserListRow[]; sortLinks: Record<UsersSort, UsersSortLink>; emptyMessage: string }) {
   return (
+    <div className="overflow-x-auto">
     <table className="w-full text-left">
       <caption className="sr-only">People on this site and pending invitations</caption>
       <thead className="border-b-2 border-border text-xs text-text-subtle">
@@ -90,5 +91,6 @@ export function UsersTable({ rows, sortLinks, emptyMessage }: { rows: UserListRo
         )}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -185,3 +185,51 @@ export async function changePlan(db: Db, viewer: Viewer, plan: 'FREE' | 'STANDAR
     return { before, after: plan };
   });
 }
+
+export const GRANTABLE = {
+  DASHBOARDS: 'Dashboards',
+  GOALS: 'Goals',
+  PEOPLE_DIRECTORY: 'People directory',
+} as const;
+export type Grantable = keyof typeof GRANTABLE | 'CONFLUENCE';
+
+/**
+ * A site admin grants a guest a site-wide experience (Dashboards, Goals, People directory) or
+ * another app (Confluence, as a guest there), or takes it back. Only guests get grants: licensed
+ * users have these already.
+ */
+export async function setGuestGrant(db: Db, viewer: Viewer, userId: string, grant: Grantable, granted: boolean, audit: AuditContext) {
+  assertCan(viewer, 'admin.users.manage');
+  return db.$transaction(async (tx) => {
+    const { siteUser, site, jiraRole } = await loadTarget(tx, viewer, userId);
+    if (jiraRole !== 'GUEST') throw new DomainError('REFUSED', `${siteUser.user.name} isn't a guest. Licensed users already have site-wide experiences.`);
+    const label = grant === 'CONFLUENCE' ? 'Confluence' : GRANTABLE[grant];
+    if (grant === 'CONFLUENCE') {
+      const app = await tx.app.findUnique({ where: { siteId_kind: { siteId: site.id, kind: 'CONFLUENCE' } } });
+      if (!app) throw new DomainError('NOT_FOUND', 'This site has no Confluence app.');
+      if (granted) await tx.appRole.upsert({ where: { appId_userId: { appId: app.id, userId } }, create: { appId: app.id, userId, role: 'GUEST' }, update: {} });
+      else await tx.appRole.deleteMany({ where: { appId: app.id, userId } });
+    } else if (granted) {
+      await tx.experienceGrant.upsert({
+        where: { siteId_userId_experience: { siteId: site.id, userId, experience: grant } },
+        create: { siteId: site.id, userId, experience: grant, grantedById: viewer.userId },
+        update: {},
+      });
+    } else {
+      await tx.experienceGrant.deleteMany({ where: { siteId: site.id, userId, experience: grant } });
+    }
+    await writeAudit(tx, audit, { action: granted ? 'guest.access.granted' : 'guest.access.revoked', targetType: 'user', targetId: userId, targetUserId: userId, after: { [grant]: granted } });
+    return `${label} ${granted ? 'granted' : 'revoked'}.`;
+  });
+}
+
+export async function guestGrants(db: Db, viewer: Viewer, userId: string) {
+  assertCan(viewer, 'admin.users.view');
+  const [grants, confluence] = await Promise.all([
+    db.experienceGrant.findMany({ where: { siteId: viewer.site.id, userId }, select: { experience: true } }),
+    db.appRole.findFirst({ where: { userId, app: { siteId: viewer.site.id, kind: 'CONFLUENCE' } }, select: { id: true } }),
+  ]);
+  const held = new Set<Grantable>(grants.map((g) => g.experience));
+  if (confluence) held.add('CONFLUENCE');
+  return held;
+}

@@ -7,7 +7,7 @@ import { prisma } from '@/lib/db/client';
 import { reviewInvitations } from '@/lib/invitations/review';
 import { grantAccess, resendInvitation, revokeInvitation } from '@/lib/invitations/grant';
 import { GrantAccessInput, JIRA_ROLE_LABELS, JIRA_ROLES, ReviewInvitesInput } from '@/lib/invitations/invite-users.schema';
-import { changeJiraRole, changePlan, removeAccess, restoreAccess, suspendAccess } from '@/lib/users/manage';
+import { changeJiraRole, changePlan, removeAccess, restoreAccess, setGuestGrant, suspendAccess } from '@/lib/users/manage';
 import { approveRequest, denyRequest } from '@/lib/requests/access-requests';
 
 const Id = z.string().trim().min(1, 'Missing id.').max(64, 'Invalid id.');
@@ -122,5 +122,19 @@ export const changePlanAction = defineAction({
     const result = await changePlan(prisma, viewer, plan, audit);
     revalidatePath('/admin', 'layout');
     return result.before === result.after ? 'The plan is unchanged.' : `Plan changed to ${plan[0] + plan.slice(1).toLowerCase()}.`;
+  },
+});
+
+export const setGuestGrantAction = defineAction({
+  input: z.object({
+    userId: Id,
+    grant: z.enum(['DASHBOARDS', 'GOALS', 'PEOPLE_DIRECTORY', 'CONFLUENCE'], { error: 'Choose what to grant.' }),
+    granted: z.enum(['true', 'false'], { error: 'Say whether to grant or revoke.' }).transform((v) => v === 'true'),
+  }),
+  permission: 'admin.users.manage',
+  run: async ({ userId, grant, granted }, { viewer, audit }) => {
+    const message = await setGuestGrant(prisma, viewer, userId, grant, granted, audit);
+    revalidatePath(`/admin/users/${userId}`);
+    return message;
   },
 });

@@ -9,7 +9,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <div className="flex">
       <AdminSidebar />
-      <main className="flex-1 px-10 py-8">{children}</main>
+      <main className="min-w-0 flex-1 px-10 py-8">{children}</main>
     </div>
   );
 }

@@ -36,7 +36,7 @@ export default async function SpaceLayout({ children, params }: { children: Reac
           </ul>
         </nav>
       </aside>
-      <div className="flex-1 px-8 py-6">{children}</div>
+      <div className="min-w-0 flex-1 px-8 py-6">{children}</div>
     </div>
   );
 }

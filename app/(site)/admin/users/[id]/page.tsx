@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { prisma } from '@/lib/db/client';
 import { viewerWith } from '@/lib/auth/guard';
 import { can } from '@/lib/access/policy';
-import { getUserProfile } from '@/lib/users/manage';
+import { getUserProfile, guestGrants, GRANTABLE, type Grantable } from '@/lib/users/manage';
 import { FREE_PLAN_GUEST_REASON, GUEST_PLANS } from '@/lib/invitations/review';
 import { NoAccess } from '@/components/no-access';
 import { Avatar } from '@/components/avatar';
@@ -10,7 +10,8 @@ import { Lozenge } from '@/components/lozenge';
 import { MoreActions } from '@/components/more-actions';
 import { ConfirmAction } from '@/components/confirm-action';
 import { RoleSelect } from '@/components/role-select';
-import { changeRoleAction, removeAccessAction, restoreAccessAction, suspendAccessAction } from '../../actions';
+import { changeRoleAction, removeAccessAction, restoreAccessAction, setGuestGrantAction, suspendAccessAction } from '../../actions';
+import { ActionForm } from '@/components/action-form';
 
 export const metadata = { title: 'User profile · Settings · Portico' };
 
@@ -23,6 +24,8 @@ export default async function UserProfilePage({ params }: { params: Promise<{ id
   const profile = await getUserProfile(prisma, viewer, id);
   if (!profile) return <NoAccess />;
   const manage = can(viewer, 'admin.users.manage') && profile.id !== viewer.userId;
+  const grants = profile.jiraRole === 'GUEST' ? await guestGrants(prisma, viewer, profile.id) : null;
+  const grantable: [Grantable, string][] = [...(Object.entries(GRANTABLE) as [Grantable, string][]), ['CONFLUENCE', 'Confluence (app)']];
   const guestNotAllowed = !(GUEST_PLANS as readonly string[]).includes(viewer.site.plan)
     ? FREE_PLAN_GUEST_REASON
     : !profile.external
@@ -99,6 +102,24 @@ export default async function UserProfilePage({ params }: { params: Promise<{ id
           ))}
         </tbody>
       </table>
+
+      {grants ? (
+        <>
+          <h2 className="mb-1 text-lg font-semibold">Guest access beyond their space</h2>
+          <p className="mb-3 text-text-subtle">Guests can’t reach site-wide experiences or other apps unless you grant them here.</p>
+          <ul className="mb-8 divide-y divide-border border-y border-border">
+            {grantable.map(([grant, label]) => (
+              <li key={grant} className="flex items-center justify-between py-2">
+                <span>{label}: <strong>{grants.has(grant) ? 'Granted' : 'Not granted'}</strong></span>
+                {manage ? (
+                  <ActionForm action={setGuestGrantAction} fields={{ userId: profile.id, grant, granted: String(!grants.has(grant)) }}
+                    label={grants.has(grant) ? `Revoke ${label}` : `Grant ${label}`} appearance="default" />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
 
       <h2 className="mb-2 text-lg font-semibold">Recent activity</h2>
       {profile.events.length === 0 ? (
