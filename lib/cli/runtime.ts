@@ -36,8 +36,9 @@ export async function openDatabase(log: (line: string) => void): Promise<Databas
     password: ephemeral ? crypto.randomBytes(12).toString('hex') : localSecret('postgres-password', 18),
     persistent: !ephemeral,
     log,
+    fallbackToFreePort: !process.env.PORTICO_PG_PORT,
   });
-  log(`Embedded PostgreSQL 18 on localhost:${port} (data in ${path.relative(ROOT, dir)}${ephemeral ? ', deleted on stop' : ''})`);
+  log(`Embedded PostgreSQL 18 on ${new URL(db.url).host} (data in ${path.relative(ROOT, dir)}${ephemeral ? ', deleted on stop' : ''})`);
   return { url: db.url, embedded: true, stop: db.stop };
 }
 

