@@ -9,9 +9,11 @@ type Props = {
   apps: string[];
   user: { name: string; email: string };
   signOut: () => Promise<void>;
+  /** Account settings (API tokens) for people with access to the site. */
+  accountLinks?: boolean;
 };
 
-export function TopNav({ siteName, items, settings, apps, user, signOut }: Props) {
+export function TopNav({ siteName, items, settings, apps, user, signOut, accountLinks = false }: Props) {
   return (
     <header className="flex h-14 items-center gap-2 border-b border-border bg-surface px-3">
       <details className="relative">
@@ -60,6 +62,11 @@ export function TopNav({ siteName, items, settings, apps, user, signOut }: Props
           <div className="absolute right-0 z-20 mt-1 w-64 rounded border border-border bg-surface p-2 shadow-lg">
             <p className="px-2 font-semibold">{user.name}</p>
             <p className="truncate px-2 pb-2 text-text-subtle">{user.email}</p>
+            {accountLinks ? (
+              <Link href="/account/security/api-tokens" className="block rounded px-2 py-1.5 hover:bg-neutral">
+                Account settings: API tokens
+              </Link>
+            ) : null}
             <form action={signOut}>
               <button type="submit" className="w-full rounded px-2 py-1.5 text-left hover:bg-neutral">
                 Log out

@@ -85,3 +85,20 @@ test('after signing out, the old session cookie no longer opens anything', async
   await page.goto('/spaces');
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('pages carry the security headers and still work under the nonce-based CSP', async ({ page }) => {
+  const response = await page.goto('/login');
+  const headers = response!.headers();
+  expect(headers['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  const invite = await page.request.get('/invite/not-a-token');
+  expect(invite.headers()['referrer-policy']).toBe('no-referrer');
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await signIn(page, 'lee.chen@acme.com');
+  await expect(page.getByRole('heading', { name: 'Spaces' })).toBeVisible();
+  expect(violations).toEqual([]);
+});

@@ -37,6 +37,8 @@ export const AUDIT_ACTION_LABELS = {
   'workitem.unshared': 'Work item unshared',
   'billing.plan.changed': 'Plan changed',
   'site.seeded': 'Site created',
+  'api_token.created': 'API token created',
+  'api_token.revoked': 'API token revoked',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

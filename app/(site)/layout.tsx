@@ -1,5 +1,6 @@
 import { requireViewer } from '@/lib/auth/guard';
 import { topNavigation } from '@/lib/navigation';
+import { canManageOwnApiTokens } from '@/lib/api-tokens';
 import { TopNav } from '@/components/top-nav';
 import { signOutAction } from '@/app/actions/session';
 
@@ -9,7 +10,8 @@ export default async function SiteLayout({ children }: { children: React.ReactNo
   return (
     <>
       <TopNav siteName={viewer.site.name} items={nav.items} settings={nav.settings} apps={nav.apps}
-        user={{ name: viewer.name, email: viewer.email }} signOut={signOutAction} />
+        user={{ name: viewer.name, email: viewer.email }} signOut={signOutAction}
+        accountLinks={canManageOwnApiTokens(viewer)} />
       <div className="min-h-[calc(100vh-3.5rem)]">{children}</div>
     </>
   );

@@ -1,0 +1,39 @@
+import type { Result } from '@/lib/result';
+import { ApiTokenRevoke } from './api-token-revoke';
+import { Lozenge } from './lozenge';
+
+export type ApiTokenListRow = { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date; expired: boolean };
+
+const formatDay = (date: Date | null) =>
+  date ? date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : 'Never';
+
+/** The signed-in person's API tokens: name, created, last used, expires, Revoke. */
+export function ApiTokenTable({ tokens, revoke }: { tokens: ApiTokenListRow[]; revoke: (input: { tokenId: string }) => Promise<Result<string>> }) {
+  if (tokens.length === 0) return <p className="text-text-subtle">You don’t have any API tokens yet.</p>;
+  return (
+    <table aria-label="API tokens" className="w-full text-left">
+      <thead className="border-b-2 border-border text-xs text-text-subtle">
+        <tr>
+          <th className="py-2 pr-4 font-semibold">Name</th>
+          <th className="py-2 pr-4 font-semibold">Created</th>
+          <th className="py-2 pr-4 font-semibold">Last used</th>
+          <th className="py-2 pr-4 font-semibold">Expires</th>
+          <th className="py-2"><span className="sr-only">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {tokens.map((token) => (
+          <tr key={token.id} className="border-b border-border">
+            <td className="py-2 pr-4 font-medium break-all">{token.name}</td>
+            <td className="py-2 pr-4 whitespace-nowrap">{formatDay(token.createdAt)}</td>
+            <td className="py-2 pr-4 whitespace-nowrap">{formatDay(token.lastUsedAt)}</td>
+            <td className="py-2 pr-4 whitespace-nowrap">
+              {formatDay(token.expiresAt)} {token.expired ? <Lozenge tone="danger">Expired</Lozenge> : null}
+            </td>
+            <td className="py-2 text-right"><ApiTokenRevoke tokenId={token.id} name={token.name} revoke={revoke} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

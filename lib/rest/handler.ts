@@ -1,0 +1,71 @@
+// The one way a REST route handler runs: authenticate (lib/rest/auth.ts), then the endpoint's
+// logic with the caller's Viewer, and every failure as a Jira error body with its status code.
+import type { Db } from '../db/client';
+import type { Viewer } from '../access/policy';
+import { AccessDenied } from '../access/policy';
+import type { AuditContext } from '../audit';
+import { DomainError, type ErrorCode } from '../result';
+import { authenticateRestRequest } from './auth';
+import { jiraError, MESSAGES, RestError } from './errors';
+
+export type RestContext = {
+  db: Db;
+  viewer: Viewer;
+  tokenId: string;
+  audit: AuditContext;
+  request: Request;
+  url: URL;
+  now: Date;
+};
+
+const STATUS_OF: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  REFUSED: 400,
+  CONFLICT: 400,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export async function handleRest(db: Db, request: Request, run: (context: RestContext) => Promise<Response>): Promise<Response> {
+  try {
+    const now = new Date();
+    const auth = await authenticateRestRequest(db, request, now);
+    if (!auth.ok) return auth.response;
+    const { viewer, tokenId, audit } = auth.caller;
+    return await run({ db, viewer, tokenId, audit, request, url: new URL(request.url), now });
+  } catch (error) {
+    if (error instanceof RestError) return error.toResponse();
+    if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
+    if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
+    console.error('[rest] unexpected error', error);
+    return jiraError(500, [MESSAGES.internal]);
+  }
+}
+
+const MAX_BODY = 100_000;
+
+/** The JSON body of a POST, or a 415/400 in Jira's words. JSON only: a cross-site form can't send it. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type.trim())) throw new RestError(415, [MESSAGES.unsupportedMediaType]);
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
+  const text = await request.text();
+  if (text.length > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new RestError(400, [MESSAGES.invalidPayload]);
+  }
+}
+
+/** A non-negative integer query parameter, `fallback` when absent, a 400 when malformed. */
+export function intParam(url: URL, name: string, fallback: number, { min, max }: { min: number; max: number }): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw.trim() === '') return fallback;
+  if (!/^-?\d{1,10}$/.test(raw.trim())) throw new RestError(400, [`The value '${raw.slice(0, 40)}' is invalid for ${name}.`]);
+  return Math.min(max, Math.max(min, Number(raw.trim())));
+}

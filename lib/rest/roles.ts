@@ -1,0 +1,128 @@
+// Project roles and their actors: GET /rest/api/3/project/{key}/role, GET/POST/DELETE
+// /rest/api/3/project/{key}/role/{id}. The four space roles are Jira's project roles. Reading and
+// changing actors needs 'administer' in the space, as Jira needs Administer Projects; every change
+// goes through lib/spaces/people.ts (addPeople, changeSpaceRole, removeFromSpace), so the one-space
+// rule, the guest rules and the last-Administrator rule hold exactly as on the People page.
+import { z } from 'zod';
+import { addPeople, changeSpaceRole, removeFromSpace } from '../spaces/people';
+import { MAX_PEOPLE_PER_ADD } from '../spaces/people.schema';
+import type { SpaceForViewer } from '../spaces/queries';
+import { DomainError } from '../result';
+import { badRequest, forbidden, jsonResponse, MESSAGES, noContent, notFound } from './errors';
+import { readJsonBody, type RestContext } from './handler';
+import { resolveProject } from './projects';
+import { PROJECT_ROLES, projectRoleById, projectRoleJson, roleUrl, type ProjectRoleDef } from './shapes';
+
+async function administeredProject(context: RestContext, idOrKey: string): Promise<SpaceForViewer> {
+  const space = await resolveProject(context, idOrKey);
+  if (!space.permissions.has('administer')) throw forbidden(MESSAGES.cannotAdminister);
+  return space;
+}
+
+function roleOrNotFound(id: string): ProjectRoleDef {
+  const role = projectRoleById(id);
+  if (!role) throw notFound(`No project role exists with id '${id.slice(0, 40)}'.`);
+  return role;
+}
+
+const notOnSite = (accountId: string) => `The user with account ID '${accountId}' isn't on this site. A site admin must invite them first.`;
+
+/** The role with its actors right now, sorted by display name. */
+async function roleResponseBody(context: RestContext, space: SpaceForViewer, role: ProjectRoleDef, excludeInactive = false) {
+  const siteId = context.viewer.site.id;
+  const memberships = await context.db.spaceMembership.findMany({
+    where: {
+      spaceId: space.id,
+      role: role.role,
+      ...(excludeInactive ? { user: { active: true, siteUsers: { some: { siteId, suspendedAt: null } } } } : {}),
+    },
+    select: { id: true, userId: true, user: { select: { name: true } } },
+  });
+  return projectRoleJson(space, role, memberships.map((m) => ({ membershipId: m.id, userId: m.userId, name: m.user.name })));
+}
+
+export async function listProjectRoles(context: RestContext, idOrKey: string): Promise<Response> {
+  const space = await administeredProject(context, idOrKey);
+  return jsonResponse(Object.fromEntries(PROJECT_ROLES.map((role) => [role.name, roleUrl(space.key, role.id)])));
+}
+
+export async function getProjectRole(context: RestContext, idOrKey: string, roleId: string): Promise<Response> {
+  const space = await administeredProject(context, idOrKey);
+  const role = roleOrNotFound(roleId);
+  const excludeInactive = context.url.searchParams.get('excludeInactiveUsers') === 'true';
+  return jsonResponse(await roleResponseBody(context, space, role, excludeInactive));
+}
+
+const AccountIds = z.array(z.string().trim().min(1).max(128), { error: 'user must be a list of account IDs.' });
+const AddActorsBody = z.object(
+  {
+    user: AccountIds.max(MAX_PEOPLE_PER_ADD, `Add up to ${MAX_PEOPLE_PER_ADD} users at a time.`).optional(),
+    group: z.array(z.string()).optional(),
+    groupId: z.array(z.string()).optional(),
+  },
+  { error: MESSAGES.invalidPayload },
+);
+
+/**
+ * POST {"user": [accountId, …]}: each person gets this role in the space. Someone not in the space
+ * is added (addPeople); someone already in it with another role has their role changed
+ * (changeSpaceRole), since a person holds one role per space. Each person is handled on their own,
+ * as on the People page: when any is refused, the answer is a 400 naming every refusal.
+ */
+export async function addRoleActors(context: RestContext, idOrKey: string, roleId: string): Promise<Response> {
+  const space = await administeredProject(context, idOrKey);
+  const role = roleOrNotFound(roleId);
+  const parsed = AddActorsBody.safeParse(await readJsonBody(context.request));
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? MESSAGES.invalidPayload);
+  if (parsed.data.group?.length || parsed.data.groupId?.length) throw badRequest('Portico has no groups. Add people by account ID with "user".');
+  const accountIds = [...new Set(parsed.data.user ?? [])];
+  if (accountIds.length === 0) throw badRequest('Add at least one user: {"user": ["<accountId>"]}.');
+
+  const siteId = context.viewer.site.id;
+  const people = await context.db.user.findMany({
+    where: { id: { in: accountIds }, siteUsers: { some: { siteId } } },
+    select: { id: true, email: true, memberships: { where: { spaceId: space.id }, select: { role: true } } },
+  });
+  const missing = accountIds.filter((id) => !people.some((p) => p.id === id));
+  if (missing.length) throw badRequest(...missing.map(notOnSite));
+
+  const refusals: string[] = [];
+  for (const accountId of accountIds) {
+    const person = people.find((p) => p.id === accountId)!;
+    const current = person.memberships[0]?.role ?? null;
+    if (current === role.role) continue;
+    if (current) {
+      try {
+        await changeSpaceRole(context.db, context.viewer, space.key, { userId: person.id, role: role.role }, context.audit);
+      } catch (error) {
+        if (error instanceof DomainError && error.code !== 'INTERNAL') refusals.push(error.message);
+        else throw error;
+      }
+      continue;
+    }
+    const [result] = await addPeople(context.db, context.viewer, space.key, { emails: [person.email], role: role.role }, context.audit);
+    if (result.outcome === 'NOT_ON_SITE') refusals.push(notOnSite(accountId));
+    else if (result.outcome === 'REFUSED') refusals.push(result.message);
+  }
+  if (refusals.length) throw badRequest(...refusals);
+  return jsonResponse(await roleResponseBody(context, space, role));
+}
+
+/** DELETE ?user=accountId: takes the person out of the space (removeFromSpace); 204. */
+export async function deleteRoleActor(context: RestContext, idOrKey: string, roleId: string): Promise<Response> {
+  const space = await administeredProject(context, idOrKey);
+  const role = roleOrNotFound(roleId);
+  const params = context.url.searchParams;
+  if (params.has('group') || params.has('groupId')) throw badRequest('Portico has no groups. Remove people by account ID with "user".');
+  const accountId = (params.get('user') ?? '').trim();
+  if (!accountId) throw badRequest('Name the user to remove: ?user=<accountId>.');
+  const membership =
+    accountId.length <= 128
+      ? await context.db.spaceMembership.findUnique({ where: { spaceId_userId: { spaceId: space.id, userId: accountId } }, select: { role: true } })
+      : null;
+  if (membership?.role !== role.role) {
+    throw notFound(`The user with account ID '${accountId.slice(0, 128)}' doesn't have the ${role.name} role in ${space.name}.`);
+  }
+  await removeFromSpace(context.db, context.viewer, space.key, { userId: accountId }, context.audit);
+  return noContent();
+}
