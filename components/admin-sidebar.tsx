@@ -2,7 +2,14 @@ import Link from 'next/link';
 
 const SECTIONS = [
   { heading: 'User management', links: [{ href: '/admin/users', label: 'Users' }, { href: '/admin/requests', label: 'Approve requests' }] },
-  { heading: 'Security', links: [{ href: '/admin/security/external-users', label: 'External users' }, { href: '/admin/audit-log', label: 'Audit log' }] },
+  {
+    heading: 'Security',
+    links: [
+      { href: '/admin/security/external-users', label: 'External users' },
+      { href: '/admin/api-keys', label: 'API keys' },
+      { href: '/admin/audit-log', label: 'Audit log' },
+    ],
+  },
   { heading: 'Billing', links: [{ href: '/admin/billing', label: 'Billing' }] },
 ];
 

@@ -2,7 +2,16 @@
 
 import Link from 'next/link';
 import { useMemo, useState, useTransition } from 'react';
-import { JIRA_ROLE_LABELS, JIRA_ROLES, MAX_INVITES_PER_BATCH, MAX_PERSONAL_MESSAGE, parseEmailList, type JiraRole } from '@/lib/invitations/invite-users.schema';
+import {
+  JIRA_ROLE_LABELS,
+  JIRA_ROLES,
+  MAX_INVITES_PER_BATCH,
+  MAX_PERSONAL_MESSAGE,
+  formatExpiryDate,
+  parseEmailList,
+  parseExpiryDay,
+  type JiraRole,
+} from '@/lib/invitations/invite-users.schema';
 import type { ReviewRow } from '@/lib/invitations/review';
 import type { GrantRow } from '@/lib/invitations/grant';
 import type { Result } from '@/lib/result';
@@ -13,8 +22,10 @@ type Props = {
   siteName: string;
   otherApps: string[];
   guestUnavailableReason: string | null;
-  review: (input: { emails: string; role: JiraRole }) => Promise<Result<ReviewRow[]>>;
-  grant: (input: { emails: string; role: JiraRole; personalMessage: string; resend: string[] }) => Promise<Result<GrantRow[]>>;
+  /** "Access expires on" for guests: proposed from the site default ('' = no expiry), and its range (YYYY-MM-DD). */
+  guestExpiry: { defaultExpiresOn: string; minExpiresOn: string; maxExpiresOn: string };
+  review: (input: { emails: string; role: JiraRole; guestAccessExpiresOn?: string }) => Promise<Result<ReviewRow[]>>;
+  grant: (input: { emails: string; role: JiraRole; personalMessage: string; resend: string[]; guestAccessExpiresOn?: string }) => Promise<Result<GrantRow[]>>;
 };
 
 const OUTCOME: Record<ReviewRow['outcome'], { label: string; tone: 'success' | 'information' | 'default' | 'danger' }> = {
@@ -34,10 +45,14 @@ const RESULT: Record<GrantRow['result'], { label: string; tone: 'success' | 'inf
 
 const STEPS = ['Details', 'Review', 'Grant access'];
 
-export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, review, grant }: Props) {
+export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, guestExpiry, review, grant }: Props) {
   const [step, setStep] = useState(0);
   const [emailText, setEmailText] = useState('');
   const [role, setRole] = useState<JiraRole>(guestUnavailableReason ? 'USER' : 'GUEST');
+  const [expiresOn, setExpiresOn] = useState(guestExpiry.defaultExpiresOn);
+  // Only guests' access expires; '' sends "no expiry".
+  const guestAccessExpiresOn = role === 'GUEST' ? expiresOn : undefined;
+  const expiresOnDay = expiresOn ? parseExpiryDay(expiresOn) : null;
   const [rows, setRows] = useState<ReviewRow[]>([]);
   const [results, setResults] = useState<GrantRow[]>([]);
   const [personalize, setPersonalize] = useState(false);
@@ -52,7 +67,7 @@ export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, r
   const next = () =>
     startTransition(async () => {
       setError(null);
-      const result = await review({ emails: emailText, role });
+      const result = await review({ emails: emailText, role, guestAccessExpiresOn });
       if (!result.ok) return setError(result.message);
       setRows(result.data);
       setStep(1);
@@ -66,6 +81,7 @@ export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, r
         role,
         personalMessage: personalize ? message : '',
         resend: rows.filter((r) => r.outcome === 'RESEND').map((r) => r.email),
+        guestAccessExpiresOn,
       });
       if (!result.ok) return setError(result.message);
       setResults(result.data);
@@ -149,6 +165,20 @@ export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, r
               ))}
             </tbody>
           </table>
+          {role === 'GUEST' ? (
+            <div className="mt-4">
+              <label htmlFor="guest-expires-on" className="mb-1 block text-xs font-semibold text-text-subtle">
+                Access expires on
+              </label>
+              <input id="guest-expires-on" type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)}
+                min={guestExpiry.minExpiresOn} max={guestExpiry.maxExpiresOn} aria-describedby="guest-expires-on-help"
+                className="rounded border border-border px-2 py-1" />
+              <p id="guest-expires-on-help" className="mt-1 text-xs text-text-subtlest">
+                On this day (UTC) guests are removed from their space and their access is suspended; you get an email a week before.
+                Up to 2 years ahead. Leave it empty for no expiry.
+              </p>
+            </div>
+          ) : null}
           <div className="mt-6 flex gap-2">
             <Button appearance="primary" onClick={next} disabled={pending || parsed.length === 0 || invalid.length > 0 || tooMany}>
               {pending ? 'Checking…' : 'Next'}
@@ -161,7 +191,12 @@ export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, r
       {step === 1 ? (
         <section aria-labelledby="review-heading">
           <h2 id="review-heading" className="mb-2 text-lg font-semibold">Review your changes</h2>
-          <p className="mb-4 text-text-subtle">Jira role: <strong>{JIRA_ROLE_LABELS[role]}</strong></p>
+          <p className="mb-4 text-text-subtle">
+            Jira role: <strong>{JIRA_ROLE_LABELS[role]}</strong>
+            {role === 'GUEST' ? (
+              <> · {expiresOnDay ? <>Access expires on <strong>{formatExpiryDate(expiresOnDay)}</strong></> : <strong>No expiry</strong>}</>
+            ) : null}
+          </p>
           <table className="w-full text-left">
             <thead className="border-b-2 border-border text-xs text-text-subtle">
               <tr>

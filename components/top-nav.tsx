@@ -63,9 +63,14 @@ export function TopNav({ siteName, items, settings, apps, user, signOut, account
             <p className="px-2 font-semibold">{user.name}</p>
             <p className="truncate px-2 pb-2 text-text-subtle">{user.email}</p>
             {accountLinks ? (
-              <Link href="/account/security/api-tokens" className="block rounded px-2 py-1.5 hover:bg-neutral">
-                Account settings: API tokens
-              </Link>
+              <>
+                <Link href="/account/security/two-step" className="block rounded px-2 py-1.5 hover:bg-neutral">
+                  Two-step verification
+                </Link>
+                <Link href="/account/security/api-tokens" className="block rounded px-2 py-1.5 hover:bg-neutral">
+                  API tokens
+                </Link>
+              </>
             ) : null}
             <form action={signOut}>
               <button type="submit" className="w-full rounded px-2 py-1.5 text-left hover:bg-neutral">

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { UsersListQuery } from '@/lib/users/list';
+import { EXPIRING_SOON_DAYS, type UsersListQuery } from '@/lib/users/list';
 
 const FIELD = 'rounded border border-border bg-surface px-2 py-1.5';
 const LABEL = 'mb-1 block text-xs font-semibold text-text-subtle';
@@ -44,6 +44,10 @@ export function UsersFilters({ query, clearHref }: { query: UsersListQuery; clea
       <div className="flex items-center gap-2 py-1.5">
         <input id="users-nospace" name="nospace" type="checkbox" value="1" defaultChecked={query.noSpace} />
         <label htmlFor="users-nospace">Guests without a space</label>
+      </div>
+      <div className="flex items-center gap-2 py-1.5">
+        <input id="users-expiring" name="expiring" type="checkbox" value={String(EXPIRING_SOON_DAYS)} defaultChecked={query.expiring !== null} />
+        <label htmlFor="users-expiring">Expiring in {EXPIRING_SOON_DAYS} days</label>
       </div>
       {/* Keep the chosen order when filters change. */}
       <input type="hidden" name="sort" value={query.sort} />

@@ -24,7 +24,7 @@ test('the site admin sees every experience and Settings → User management', as
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   const settings = page.getByRole('navigation', { name: 'Settings' }).getByRole('link');
-  await expect(settings).toHaveText(['Users', 'Approve requests', 'External users', 'Audit log', 'Billing']);
+  await expect(settings).toHaveText(['Users', 'Approve requests', 'External users', 'API keys', 'Audit log', 'Billing']);
   const jordan = page.getByRole('row', { name: /Jordan Blake/ });
   await expect(jordan).toContainText('External');
   await expect(jordan).toContainText('Guest');

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import InvitationEmail, { invitationSubject } from './invitation';
 import AccessRequestApprovedEmail, { accessRequestApprovedSubject } from './access-request-approved';
 import AccessRequestDeniedEmail, { accessRequestDeniedSubject } from './access-request-denied';
+import EmailPasscodeEmail, { emailPasscodeSubject } from './email-passcode';
+import GuestAccessExpiringEmail, { guestAccessExpiringSubject } from './guest-access-expiring';
 
-export const EMAIL_TEMPLATES = ['invitation', 'access-request-approved', 'access-request-denied'] as const;
+export const EMAIL_TEMPLATES = ['invitation', 'access-request-approved', 'access-request-denied', 'guest-access-expiring', 'email-passcode'] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 export type RenderedEmail = { subject: string; html: string; text: string };
 
@@ -47,6 +49,27 @@ export const accessRequestDeniedPayload = z.object({
   message: z.string().max(5000).nullish().transform((value) => (value?.trim() ? value : null)),
 });
 export type AccessRequestDeniedPayload = z.input<typeof accessRequestDeniedPayload>;
+
+export const guestAccessExpiringPayload = z.object({
+  siteName: name,
+  // An id only, so it cannot change the profile URL's path.
+  guestUserId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'guestUserId must be an id'),
+  guestName: name,
+  guestEmail: z.string().trim().min(3).max(320),
+  spaceKey: z.string().trim().min(1).max(50).nullish(),
+  spaceName: z.string().trim().min(1).max(200).nullish(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  reason: z.enum(['inviter', 'admin']),
+});
+export type GuestAccessExpiringPayload = z.input<typeof guestAccessExpiringPayload>;
+
+export const emailPasscodePayload = z.object({
+  code: z.string().regex(/^\d{6}$/, 'code must be six digits'),
+  name,
+  siteName: name,
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type EmailPasscodePayload = z.input<typeof emailPasscodePayload>;
 
 function parse<T extends z.ZodType>(schema: T, template: string, payload: unknown): z.output<T> {
   const result = schema.safeParse(payload);
@@ -94,6 +117,24 @@ export async function renderEmail(template: string, payload: unknown, options: {
       const data = parse(accessRequestDeniedPayload, template, payload);
       const props = { siteName: headerSafe(data.siteName), deciderName: headerSafe(data.deciderName), message: data.message };
       return finish(accessRequestDeniedSubject(props), createElement(AccessRequestDeniedEmail, props));
+    }
+    case 'guest-access-expiring': {
+      const data = parse(guestAccessExpiringPayload, template, payload);
+      const props = {
+        siteName: headerSafe(data.siteName),
+        guestName: headerSafe(data.guestName),
+        guestEmail: headerSafe(data.guestEmail),
+        space: data.spaceKey && data.spaceName ? { key: data.spaceKey, name: data.spaceName } : null,
+        expiresAt: new Date(data.expiresAt),
+        profileUrl: `${appUrl}/admin/users/${data.guestUserId}`,
+        reason: data.reason,
+      };
+      return finish(guestAccessExpiringSubject(props), createElement(GuestAccessExpiringEmail, props));
+    }
+    case 'email-passcode': {
+      const data = parse(emailPasscodePayload, template, payload);
+      const props = { name: headerSafe(data.name), siteName: headerSafe(data.siteName), code: data.code, validMinutes: 10 };
+      return finish(emailPasscodeSubject(props), createElement(EmailPasscodeEmail, props));
     }
     default:
       throw new EmailPayloadError(`Unknown email template: ${JSON.stringify(template)}`);

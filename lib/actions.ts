@@ -1,7 +1,8 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getViewer, requestInfo } from './auth';
-import { AccessDenied, can, type Viewer } from './access/policy';
+import { AccessDenied, can, isVerified, type Viewer } from './access/policy';
+import { verificationRequiredMessage } from './security/verification';
 import type { SitePermission } from './access/permissions';
 import type { AuditContext } from './audit';
 import { DomainError, fail, type Result } from './result';
@@ -16,10 +17,14 @@ export function defineAction<Schema extends z.ZodType, T>(config: {
   input: Schema;
   permission: SitePermission | ((viewer: Viewer) => boolean);
   run: (input: z.output<Schema>, context: ActionContext) => Promise<T>;
+  /** Only the /verify actions: they run while two-step verification or re-verification is pending. */
+  whileVerificationPending?: boolean;
 }) {
   return async (raw: unknown): Promise<Result<T>> => {
     const viewer = await getViewer();
     if (!viewer) return fail('UNAUTHENTICATED', 'Your session has ended. Log in again.');
+    // Signed in, but the session must verify first (lib/security/verification.ts).
+    if (!config.whileVerificationPending && !isVerified(viewer)) return fail('UNAUTHENTICATED', verificationRequiredMessage(viewer.verification));
     const allowed = typeof config.permission === 'function' ? config.permission(viewer) : can(viewer, config.permission);
     if (!allowed) return fail('FORBIDDEN', "You don't have permission to do that.");
     const parsed = config.input.safeParse(raw instanceof FormData ? Object.fromEntries(raw) : raw);

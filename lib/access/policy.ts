@@ -10,6 +10,13 @@ import {
   type SpaceRoleName,
 } from './permissions';
 
+/**
+ * Two-step verification and periodic re-verification of this session (lib/security/verification.ts):
+ * OK, or what must happen before anything else is allowed.
+ */
+export type VerificationState = 'OK' | 'NEEDS_2SV' | 'NEEDS_ENROLLMENT' | 'NEEDS_REAUTH';
+export type SecondFactorMethod = 'TOTP' | 'EMAIL_OTP';
+
 export type Viewer = {
   userId: string;
   sessionId: string;
@@ -28,7 +35,16 @@ export type Viewer = {
   /** For guests: the one space they belong to on this site. */
   guestSpace: { id: string; key: string; name: string } | null;
   grantedExperiences: (keyof typeof GRANTABLE_EXPERIENCES)[];
+  /** Always set by lib/access/viewer.ts; absent only on viewers built by hand (unit tests) = OK. */
+  verification?: VerificationState;
+  /** The second factor this session must present (TOTP or an emailed passcode), when one is required. */
+  secondFactor?: SecondFactorMethod | null;
 };
+
+/** Until verification is OK, every permission is refused (only the /verify pages and their actions work). */
+export function isVerified(viewer: Viewer | null): boolean {
+  return !!viewer && (viewer.verification === undefined || viewer.verification === 'OK');
+}
 
 export class AccessDenied extends Error {
   constructor(message = "You don't have access to this page.") {
@@ -40,7 +56,7 @@ export class AccessDenied extends Error {
 /** The role that decides site-level permissions, or null for no usable access. */
 export function siteRoleOf(viewer: Viewer | null): SiteRole | null {
   const access = viewer?.siteAccess;
-  if (!access || access.suspended) return null;
+  if (!access || access.suspended || !isVerified(viewer)) return null;
   if (access.isSiteAdmin) return 'SITE_ADMIN';
   switch (access.jiraRole) {
     case 'ADMIN':
@@ -110,6 +126,7 @@ export function canInSpace(
 
 /** Where a signed-in person lands. */
 export function homePath(viewer: Viewer): string {
+  if (!isVerified(viewer)) return '/verify';
   if (!viewer.siteAccess) return '/request-access';
   if (viewer.siteAccess.suspended) return '/no-access';
   if (siteRoleOf(viewer) === 'GUEST') return viewer.guestSpace ? `/spaces/${viewer.guestSpace.key}` : '/no-space';

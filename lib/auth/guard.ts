@@ -1,6 +1,6 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { can, type Viewer } from '../access/policy';
+import { can, isVerified, type Viewer } from '../access/policy';
 import type { SitePermission } from '../access/permissions';
 import { getViewer } from '.';
 
@@ -8,6 +8,8 @@ import { getViewer } from '.';
 export async function requireViewer(): Promise<Viewer> {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
+  // Two-step verification or re-verification pending: nothing but the /verify pages.
+  if (!isVerified(viewer)) redirect('/verify');
   return viewer;
 }
 

@@ -10,6 +10,7 @@ import { DATA_DIR, ROOT, localSecret, migrateAndSeed, openDatabase } from './run
 import { DEMO_PASSWORD, DEMO_PEOPLE } from '../../prisma/seed';
 import { startDevSmtpSink, type DevSmtpSink } from '../mail/dev-sink';
 import { startMailWorker, type MailWorker } from '../mail/worker';
+import { startGuestExpiryWorker, type GuestExpiryWorker } from '../guests/expiry';
 
 const log = (line: string) => console.log(`[portico] ${line}`);
 
@@ -101,9 +102,10 @@ async function main() {
 
   const database = await openDatabase(log);
   const children: ChildProcess[] = [];
-  const mail: { worker?: MailWorker; sink?: DevSmtpSink } = {};
+  const mail: { worker?: MailWorker; sink?: DevSmtpSink; guestExpiry?: GuestExpiryWorker } = {};
   // Before the database: the worker finishes the sends in progress and marks them in it.
   const stopMail = async () => {
+    await mail.guestExpiry?.stop().catch((error: unknown) => log(`Guest expiry: ${error instanceof Error ? error.message : String(error)}`));
     await mail.worker?.stop().catch((error: unknown) => log(`Mail worker: ${error instanceof Error ? error.message : String(error)}`));
     await mail.sink?.stop();
   };
@@ -135,6 +137,8 @@ async function main() {
       log(`No SMTP_URL: emails go to a local SMTP server on port ${mail.sink.port} (stored in ${path.relative(ROOT, mail.sink.dir)}).`);
     }
     mail.worker = await startMailWorker({ databaseUrl: database.url, smtpUrl, appUrl, log });
+    // Guest access expiry (reminders and expiries) on a schedule; its emails go through the outbox.
+    mail.guestExpiry = await startGuestExpiryWorker({ databaseUrl: database.url, log });
   } catch (error) {
     await stopMail();
     await database.stop();

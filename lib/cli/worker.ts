@@ -1,8 +1,10 @@
 // `npx tsx lib/cli/worker.ts`: a standalone email worker for scaled deployments (N app instances,
 // M workers, one PostgreSQL). Needs DATABASE_URL and SMTP_URL; the schema must already be migrated
 // (an app instance's `npm start` or `npm run db:migrate` does that). Runs until SIGINT/SIGTERM.
+// It also runs the guest access expiry schedule (safe with any number of workers).
 import 'dotenv/config';
 import { startMailWorker } from '../mail/worker';
+import { startGuestExpiryWorker } from '../guests/expiry';
 
 const log = (line: string) => console.log(`[portico-mail] ${line}`);
 
@@ -15,6 +17,10 @@ async function main() {
   }
   const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
   const worker = await startMailWorker({ databaseUrl, smtpUrl, appUrl, log });
+  const guestExpiry = await startGuestExpiryWorker({ databaseUrl, log }).catch(async (error: unknown) => {
+    await worker.stop();
+    throw error;
+  });
   log(`Delivering emails through ${new URL(smtpUrl).host}; links point to ${appUrl}. Press Ctrl-C to stop.`);
 
   let stopping = false;
@@ -23,6 +29,7 @@ async function main() {
     stopping = true;
     log(`Stopping (${signal}); letting sends in progress finish…`);
     try {
+      await guestExpiry.stop();
       await worker.stop();
       process.exit(0);
     } catch (error) {

@@ -53,6 +53,8 @@ const STATE_MESSAGES = {
   USED: 'This invitation has already been used.',
 } as const;
 
+const GUEST_ACCESS_ENDED_MESSAGE = 'The guest access this invitation grants has already expired. Ask a site admin to invite you again.';
+
 export function invitationStateMessage(state: keyof typeof STATE_MESSAGES) {
   return STATE_MESSAGES[state];
 }
@@ -74,11 +76,18 @@ async function consumeInvitation(tx: Tx, rawToken: string, user: { id: string; e
     const fresh = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     throw new DomainError('CONFLICT', STATE_MESSAGES[fresh.state === 'ACCEPTED' ? 'USED' : fresh.state === 'REVOKED' ? 'REVOKED' : 'EXPIRED']);
   }
+  // The transaction rolls back with this refusal, so the invitation stays as it was.
+  if (invitation.role === 'GUEST' && invitation.guestAccessExpiresAt && invitation.guestAccessExpiresAt <= now) {
+    throw new DomainError('CONFLICT', GUEST_ACCESS_ENDED_MESSAGE);
+  }
   const licensed = invitation.role !== 'GUEST';
+  // A guest's access ends when the invitation said; licensed access never expires. A new date
+  // deserves its own seven-days-before reminder.
+  const accessExpiresAt = licensed ? null : invitation.guestAccessExpiresAt;
   await tx.siteUser.upsert({
     where: { siteId_userId: { siteId: invitation.siteId, userId: user.id } },
-    create: { siteId: invitation.siteId, userId: user.id, invitedById: invitation.invitedById, everLicensedAt: licensed ? now : null },
-    update: licensed ? { everLicensedAt: now } : {},
+    create: { siteId: invitation.siteId, userId: user.id, invitedById: invitation.invitedById, everLicensedAt: licensed ? now : null, accessExpiresAt },
+    update: licensed ? { everLicensedAt: now, accessExpiresAt, expiryReminderSentAt: null } : { accessExpiresAt, expiryReminderSentAt: null },
   });
   await tx.appRole.upsert({
     where: { appId_userId: { appId: invitation.appId, userId: user.id } },
@@ -89,7 +98,13 @@ async function consumeInvitation(tx: Tx, rawToken: string, user: { id: string; e
   await writeAudit(
     tx,
     { actorId: user.id, siteId: invitation.siteId, ip: meta.ip, userAgent: meta.userAgent },
-    { action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id, targetUserId: user.id, after: { role: invitation.role } },
+    {
+      action: 'invitation.accepted',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      targetUserId: user.id,
+      after: { role: invitation.role, ...(accessExpiresAt ? { accessExpiresAt: accessExpiresAt.toISOString() } : {}) },
+    },
   );
   return invitation;
 }

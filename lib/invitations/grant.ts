@@ -8,7 +8,7 @@ import { normalizeEmail } from '../email-address';
 import { REDACTED_TOKEN } from '../mail/redaction';
 import { newInvitationToken } from './tokens';
 import { loadSiteContext, reviewInvitations, type ReviewRow } from './review';
-import type { JiraRole } from './invite-users.schema';
+import { defaultGuestExpiry, guestExpiryProblem, type JiraRole } from './invite-users.schema';
 
 type Tx = Prisma.TransactionClient;
 
@@ -53,7 +53,14 @@ export async function issueInvitationEmail(
 export async function grantAccess(
   db: Db,
   viewer: Viewer,
-  input: { emails: string[]; role: JiraRole; personalMessage: string | null; resend: string[] },
+  input: {
+    emails: string[];
+    role: JiraRole;
+    personalMessage: string | null;
+    resend: string[];
+    /** Guests only: when their access ends. Absent = the site default; null = no expiry. */
+    guestAccessExpiresAt?: Date | null;
+  },
   audit: AuditContext,
   now = new Date(),
 ): Promise<GrantRow[]> {
@@ -71,6 +78,11 @@ export async function grantAccess(
       // Recount inside the lock: what the admin reviewed may have changed since.
       const rows = await reviewInvitations(tx, viewer.site.id, emails, input.role, now);
       const expiresAt = new Date(now.getTime() + site.invitationExpiryDays * 24 * 3600 * 1000);
+      const guestAccessExpiresAt =
+        input.role !== 'GUEST' ? null : input.guestAccessExpiresAt === undefined ? defaultGuestExpiry(now, site.guestAccessDefaultDays) : input.guestAccessExpiresAt;
+      const expiryProblem = guestAccessExpiresAt ? guestExpiryProblem(guestAccessExpiresAt, now) : null;
+      if (expiryProblem) throw new DomainError('INVALID_INPUT', expiryProblem, { guestAccessExpiresOn: expiryProblem });
+      const expiryAudit = input.role === 'GUEST' ? { guestAccessExpiresAt: guestAccessExpiresAt?.toISOString() ?? null } : {};
       const results: GrantRow[] = [];
       for (const row of rows) {
         if (row.outcome === 'REFUSED') {
@@ -86,10 +98,10 @@ export async function grantAccess(
           const token = newInvitationToken();
           const invitation = await tx.invitation.update({
             where: { id: row.pendingInvitationId },
-            data: { tokenHash: token.hash, role: input.role, personalMessage: input.personalMessage, invitedById: viewer.userId, expiresAt, deliveryState: 'QUEUED', deliveryError: null, sentAt: null },
+            data: { tokenHash: token.hash, role: input.role, personalMessage: input.personalMessage, invitedById: viewer.userId, expiresAt, guestAccessExpiresAt, deliveryState: 'QUEUED', deliveryError: null, sentAt: null },
           });
           await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
-          await writeAudit(tx, audit, { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: row.email, role: input.role } });
+          await writeAudit(tx, audit, { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: row.email, role: input.role, ...expiryAudit } });
           results.push({ ...row, detail: 'Invitation sent again with a new link.', result: 'RESENT' });
         } else {
           const token = newInvitationToken();
@@ -104,6 +116,7 @@ export async function grantAccess(
               personalMessage: input.personalMessage,
               invitedById: viewer.userId,
               expiresAt,
+              guestAccessExpiresAt,
             },
           });
           await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
@@ -111,7 +124,7 @@ export async function grantAccess(
             action: 'invitation.created',
             targetType: 'invitation',
             targetId: invitation.id,
-            after: { email: row.email, role: input.role, personalMessage: input.personalMessage },
+            after: { email: row.email, role: input.role, personalMessage: input.personalMessage, ...expiryAudit },
           });
           results.push({ ...row, detail: row.outcome === 'NEW_GUEST' ? 'Invited as a guest.' : `Invited.`, result: 'INVITED' });
         }
@@ -130,6 +143,9 @@ export async function resendInvitation(db: Db, viewer: Viewer, invitationId: str
     const existing = await tx.invitation.findFirst({ where: { id: invitationId, siteId: viewer.site.id } });
     if (!existing) throw new DomainError('NOT_FOUND', 'That invitation no longer exists.');
     if (existing.state !== 'PENDING') throw new DomainError('CONFLICT', `That invitation was already ${existing.state === 'ACCEPTED' ? 'accepted' : 'revoked'}.`);
+    if (existing.guestAccessExpiresAt && existing.guestAccessExpiresAt <= now) {
+      throw new DomainError('REFUSED', 'The guest access this invitation grants has already expired. Invite them again with a new "Access expires on" date.');
+    }
     const token = newInvitationToken();
     const invitation = await tx.invitation.update({
       where: { id: existing.id },

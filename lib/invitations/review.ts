@@ -20,7 +20,7 @@ export async function loadSiteContext(db: Reader, siteId: string) {
     select: {
       id: true,
       name: true,
-      organization: { select: { plan: true, guestsPerLicensedUser: true, invitationExpiryDays: true, verifiedDomains: { select: { domain: true } } } },
+      organization: { select: { plan: true, guestsPerLicensedUser: true, invitationExpiryDays: true, guestAccessDefaultDays: true, verifiedDomains: { select: { domain: true } } } },
       apps: { where: { kind: 'JIRA' }, select: { id: true } },
     },
   });
@@ -29,6 +29,8 @@ export async function loadSiteContext(db: Reader, siteId: string) {
     name: site.name,
     plan: site.organization.plan,
     invitationExpiryDays: site.organization.invitationExpiryDays,
+    /** Guest access length proposed for new guests, in days (null = no expiry by default). */
+    guestAccessDefaultDays: site.organization.guestAccessDefaultDays,
     verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
     jiraAppId: site.apps[0].id,
   };

@@ -122,6 +122,8 @@ function describe(error: unknown): string {
 
 function redactToken(payload: Prisma.JsonValue): Prisma.InputJsonValue {
   if (isRecord(payload) && typeof payload.token === 'string') return { ...payload, token: REDACTED_TOKEN } as Prisma.InputJsonObject;
+  // An emailed one-time passcode ('email-passcode') is as much a secret as a token.
+  if (isRecord(payload) && typeof payload.code === 'string') return { ...payload, code: REDACTED_TOKEN } as Prisma.InputJsonObject;
   return (payload ?? {}) as Prisma.InputJsonValue;
 }
 
@@ -131,6 +133,10 @@ function redactToken(payload: Prisma.JsonValue): Prisma.InputJsonValue {
  * Also decides not to send an invitation that can no longer be accepted.
  */
 async function prepare(row: OutboxRow, appUrl: string, now: Date): Promise<Prepared> {
+  // A passcode that expired while queued is useless: don't send it.
+  if (row.template === 'email-passcode' && isRecord(row.payload) && typeof row.payload.expiresAt === 'string' && new Date(row.payload.expiresAt) <= now) {
+    return { kind: 'skip', reason: 'not sent: the passcode expired before it could be delivered' };
+  }
   if (row.template !== 'invitation' || !row.invitation) return { kind: 'send', email: await renderEmail(row.template, row.payload, { appUrl }) };
   const invitation = row.invitation;
   const payload = isRecord(row.payload) ? row.payload : {};

@@ -7,7 +7,7 @@ import { DomainError } from '../result';
 import { lockSiteMembership } from '../invitations/grant';
 import { loadSiteContext, reviewInvitations } from '../invitations/review';
 import { grantAccess } from '../invitations/grant';
-import type { JiraRole } from '../invitations/invite-users.schema';
+import { defaultGuestExpiry, type JiraRole } from '../invitations/invite-users.schema';
 
 export const MAX_REQUEST_NOTE = 500;
 
@@ -109,16 +109,25 @@ export async function approveRequest(db: Db, viewer: Viewer, requestId: string, 
     });
     if (count !== 1) throw new DomainError('CONFLICT', 'That request was already decided.');
     const licensed = chosen !== 'GUEST';
+    // A new guest's access ends after the site's default guest access length (if it has one).
+    const accessExpiresAt = licensed ? null : defaultGuestExpiry(now, site.guestAccessDefaultDays);
+    const newGuest = !licensed && review.outcome !== 'ALREADY_ON_SITE';
     await tx.siteUser.upsert({
       where: { siteId_userId: { siteId: site.id, userId } },
-      create: { siteId: site.id, userId, invitedById: viewer.userId, everLicensedAt: licensed ? now : null },
-      update: licensed ? { everLicensedAt: now } : {},
+      create: { siteId: site.id, userId, invitedById: viewer.userId, everLicensedAt: licensed ? now : null, accessExpiresAt },
+      update: licensed ? { everLicensedAt: now, accessExpiresAt: null, expiryReminderSentAt: null } : newGuest ? { accessExpiresAt, expiryReminderSentAt: null } : {},
     });
     await tx.appRole.upsert({ where: { appId_userId: { appId: site.jiraAppId, userId } }, create: { appId: site.jiraAppId, userId, role: chosen }, update: { role: chosen } });
     // A pending invitation for the same address is now pointless.
     await tx.invitation.updateMany({ where: { siteId: site.id, email: request.email, state: 'PENDING' }, data: { state: 'REVOKED', openEmail: null, revokedAt: now } });
     await tx.outboxEmail.create({ data: { template: 'access-request-approved', to: request.email, payload: { siteName: site.name, role: chosen, approverName: viewer.name } } });
-    await writeAudit(tx, audit, { action: 'access_request.approved', targetType: 'access_request', targetId: request.id, targetUserId: userId, after: { role: chosen } });
+    await writeAudit(tx, audit, {
+      action: 'access_request.approved',
+      targetType: 'access_request',
+      targetId: request.id,
+      targetUserId: userId,
+      after: { role: chosen, ...(newGuest ? { accessExpiresAt: accessExpiresAt?.toISOString() ?? null } : {}) },
+    });
     return { role: chosen };
   });
 }

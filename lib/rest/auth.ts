@@ -6,6 +6,7 @@ import type { Viewer } from '../access/policy';
 import type { AuditContext } from '../audit';
 import { API_TOKENS_BLOCKED_MESSAGE, apiTokensBlockedFor, canManageOwnApiTokens, touchApiToken, verifyApiToken } from '../api-tokens';
 import { hitRateLimit } from '../rate-limit';
+import { verificationRequiredMessage } from '../security/verification';
 import { clientIp } from '../request-info';
 import { jiraError, MESSAGES } from './errors';
 import { loadTokenOwnerViewer } from './viewer';
@@ -81,6 +82,8 @@ export async function authenticateRestRequest(db: Db, request: Request, now = ne
   if (await apiTokensBlockedFor(db, { external: viewer.external, siteId: viewer.site.id })) {
     return { ok: false, response: jiraError(403, [API_TOKENS_BLOCKED_MESSAGE]) };
   }
+  // The policy requires two-step verification and the owner hasn't passed it recently (lib/security/verification.ts).
+  if (viewer.verification && viewer.verification !== 'OK') return { ok: false, response: jiraError(403, [verificationRequiredMessage(viewer.verification, 'api-token')]) };
   if (!viewer.siteAccess) return { ok: false, response: jiraError(403, [MESSAGES.noSiteAccess]) };
   if (viewer.siteAccess.suspended) return { ok: false, response: jiraError(403, [MESSAGES.suspended]) };
   // On the user list with no role left (e.g. after Remove access): no usable access, like not being on the site.

@@ -22,6 +22,9 @@ export const STATUS_FILTERS = ['active', 'invited', 'suspended'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export type JiraRole = 'GUEST' | 'USER' | 'ADMIN';
 
+/** "Expiring in 30 days": guests whose access ends within this many days (query param expiring=30). */
+export const EXPIRING_SOON_DAYS = 30;
+
 export const USERS_PAGE_SIZE = 50;
 const MAX_SEARCH_LENGTH = 100;
 /** Below this many characters a substring has no trigram to look up, so search by prefix instead. */
@@ -33,6 +36,8 @@ export type UsersListQuery = {
   status: StatusFilter | null;
   external: boolean;
   noSpace: boolean;
+  /** Guests whose access expires within EXPIRING_SOON_DAYS (from now); null = no such filter. */
+  expiring: typeof EXPIRING_SOON_DAYS | null;
   sort: UsersSort;
   dir: SortDirection;
   /** Opaque keyset cursors from a previous page (Next / Previous links). */
@@ -49,6 +54,7 @@ export const DEFAULT_USERS_QUERY: UsersListQuery = {
   status: null,
   external: false,
   noSpace: false,
+  expiring: null,
   sort: 'added',
   dir: 'desc',
   after: null,
@@ -113,6 +119,7 @@ const QuerySchema = z.object({
   status: param(z.enum(STATUS_FILTERS)).nullable().catch(null),
   external: param(z.literal('1')).transform(() => true).catch(false),
   nospace: param(z.literal('1')).transform(() => true).catch(false),
+  expiring: param(z.literal(String(EXPIRING_SOON_DAYS))).transform((): typeof EXPIRING_SOON_DAYS => EXPIRING_SOON_DAYS).nullable().catch(null),
   sort: param(z.enum(USER_SORTS)).catch('added'),
   dir: param(z.enum(['asc', 'desc'])).nullable().catch(null),
   // Room for a cursor holding a long name (base64 of JSON of up to 1000 characters of UTF-8).
@@ -135,6 +142,7 @@ export function parseUsersListQuery(input: SearchParamsInput): UsersListQuery {
     status: parsed.status,
     external: parsed.external,
     noSpace: parsed.nospace,
+    expiring: parsed.expiring,
     sort: parsed.sort,
     dir: parsed.dir ?? DEFAULT_SORT_DIRECTION[parsed.sort],
     after: parsed.after || null,
@@ -151,6 +159,7 @@ export function usersListHref(query: UsersListQuery, changes: Partial<UsersListQ
   if (next.status) params.set('status', next.status);
   if (next.external) params.set('external', '1');
   if (next.noSpace) params.set('nospace', '1');
+  if (next.expiring) params.set('expiring', String(next.expiring));
   if (next.sort !== DEFAULT_USERS_QUERY.sort) params.set('sort', next.sort);
   if (next.dir !== DEFAULT_SORT_DIRECTION[next.sort]) params.set('dir', next.dir);
   if (next.after) params.set('after', next.after);
@@ -216,9 +225,10 @@ const isDateSort = (sort: UsersSort) => sort === 'added' || sort === 'lastActive
 // ---------------------------------------------------------------------------------------------
 // SQL
 
-type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[] };
+/** `now` is the instant "expiring in 30 days" counts from. */
+type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[]; now: Date };
 
-async function loadSiteContext(db: Db, siteId: string): Promise<SiteContext> {
+async function loadSiteContext(db: Db, siteId: string, now: Date): Promise<SiteContext> {
   const site = await db.site.findUniqueOrThrow({
     where: { id: siteId },
     select: {
@@ -232,6 +242,7 @@ async function loadSiteContext(db: Db, siteId: string): Promise<SiteContext> {
     organizationId: site.organizationId,
     jiraAppId: site.apps[0]?.id ?? null,
     verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
+    now,
   };
 }
 
@@ -319,13 +330,18 @@ function userFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | nu
   if (query.status === 'suspended') where.push(sql`su."suspendedAt" IS NOT NULL`);
   if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`u."emailDomain"`)}`);
   if (query.noSpace) where.push(sql`r."role" = 'GUEST' AND g."userId" IS NULL`);
+  // A range on the (siteId, accessExpiresAt) index: only guests ever have an expiry date.
+  if (query.expiring) {
+    const until = new Date(ctx.now.getTime() + query.expiring * 86_400_000);
+    where.push(sql`su."accessExpiresAt" > ${ctx.now} AND su."accessExpiresAt" <= ${until}`);
+  }
   return where;
 }
 
 /** Filters of the invitation branch, or null when the query excludes invitations altogether. */
 function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | null {
   // Invitees hold no role, status or space on the site yet.
-  if (query.status === 'active' || query.status === 'suspended' || query.role === 'none' || query.noSpace) return null;
+  if (query.status === 'active' || query.status === 'suspended' || query.role === 'none' || query.noSpace || query.expiring) return null;
   const where = [
     sql`i."siteId" = ${ctx.siteId}`,
     sql`i."state" = 'PENDING'`,
@@ -487,7 +503,7 @@ export async function listSiteUsers(
   const q = completeQuery(query);
   const pageSize = Math.min(Math.max(Math.trunc(options.pageSize ?? USERS_PAGE_SIZE), 1), 1000);
   const now = options.now ?? new Date();
-  const ctx = await loadSiteContext(db, viewer.site.id);
+  const ctx = await loadSiteContext(db, viewer.site.id, now);
   const page = (raws: RawRow[], next: string | null, previous: string | null): UsersPage => ({
     rows: raws.map((raw) => toRow(raw, ctx, now)),
     next,
@@ -516,11 +532,11 @@ export async function explainSiteUsersQuery(
   db: Db,
   viewer: Viewer,
   query: Partial<UsersListQuery> = {},
-  options: { pageSize?: number; analyze?: boolean } = {},
+  options: { pageSize?: number; analyze?: boolean; now?: Date } = {},
 ): Promise<string> {
   assertCan(viewer, 'admin.users.view');
   const q = completeQuery(query);
-  const ctx = await loadSiteContext(db, viewer.site.id);
+  const ctx = await loadSiteContext(db, viewer.site.id, options.now ?? new Date());
   const statement = pageSql(ctx, q, q.dir, decodeCursor(q.after, q.sort, q.dir), (options.pageSize ?? USERS_PAGE_SIZE) + 1);
   if (!statement) return '';
   const plan = await db.$queryRaw<{ 'QUERY PLAN': string }[]>(

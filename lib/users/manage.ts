@@ -46,7 +46,11 @@ export async function changeJiraRole(db: Db, viewer: Viewer, userId: string, rol
       await tx.experienceGrant.deleteMany({ where: { siteId: site.id, userId } });
     }
     await tx.appRole.update({ where: { appId_userId: { appId: site.jiraAppId, userId } }, data: { role } });
-    await tx.siteUser.update({ where: { id: siteUser.id }, data: { everLicensedAt: siteUser.everLicensedAt ?? new Date() } });
+    // Licensed access doesn't expire: a guest's expiry date goes with the guest role.
+    await tx.siteUser.update({
+      where: { id: siteUser.id },
+      data: { everLicensedAt: siteUser.everLicensedAt ?? new Date(), ...(jiraRole === 'GUEST' ? { accessExpiresAt: null, expiryReminderSentAt: null } : {}) },
+    });
     await writeAudit(tx, audit, {
       action: 'user.role.changed',
       targetType: 'user',
@@ -140,6 +144,17 @@ export async function getUserProfile(db: Db, viewer: Viewer, userId: string) {
     select: { id: true, action: true, createdAt: true, actor: { select: { name: true } }, before: true, after: true },
   });
   const jira = siteUser.user.appRoles.find((r) => r.app.kind === 'JIRA');
+  // The expiry job clears accessExpiresAt when it ends a guest's access; its audit event keeps the date.
+  const expired = siteUser.suspendedAt && !siteUser.accessExpiresAt
+    ? await db.auditEvent.findFirst({
+        // A restore since then means the suspension is someone's later decision, not the expiry.
+        where: { siteId: site.id, targetUserId: userId, action: { in: ['guest.access.expired', 'user.restored'] } },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        select: { action: true, before: true },
+      })
+    : null;
+  const expiredBefore = (expired?.action === 'guest.access.expired' ? expired.before : null) as { accessExpiresAt?: unknown } | null;
+  const accessExpiredAt = typeof expiredBefore?.accessExpiresAt === 'string' ? new Date(expiredBefore.accessExpiresAt) : null;
   return {
     id: siteUser.user.id,
     name: siteUser.user.name,
@@ -155,6 +170,11 @@ export async function getUserProfile(db: Db, viewer: Viewer, userId: string) {
     otherApps: siteUser.user.appRoles.filter((r) => r.app.kind !== 'JIRA').map((r) => ({ name: r.app.name, role: r.role })),
     space: siteUser.user.guestAssignment[0]?.space ?? null,
     apiTokens: siteUser.user._count.apiTokens,
+    /** Guests: when their access ends (null = no expiry). */
+    accessExpiresAt: siteUser.accessExpiresAt,
+    /** The expiry date the job ended their access on, if that is why they are suspended now. */
+    accessExpiredAt,
+    guestAccessDefaultDays: site.guestAccessDefaultDays,
     events: events.map((e) => ({ ...e, id: e.id.toString() })),
     roleLabel: jira ? JIRA_ROLE_LABELS[jira.role] : 'No access',
   };

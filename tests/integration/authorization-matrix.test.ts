@@ -32,6 +32,7 @@ import { loadViewer } from '@/lib/access/viewer';
 import { can, siteRoleOf } from '@/lib/access/policy';
 import { loadItemForViewer } from '@/lib/work-items/access';
 import type { Result } from '@/lib/result';
+import { formatExpiryDate } from '@/lib/invitations/invite-users.schema';
 import { EMAIL, openSession, PASSWORD, PERSONA_KEYS, PERSONAS, Worlds, type PersonaKey } from '../support/personas';
 import {
   allowed,
@@ -53,6 +54,8 @@ import {
   type VerifyContext,
 } from '../support/matrix';
 import { viewerFor } from '../support/viewers';
+import { SECURITY_MODULES, SECURITY_ROWS } from '../support/external-security-matrix';
+import { ORG_API_MODULES, ORG_API_ROWS } from '../support/org-api-matrix';
 
 // ---------------------------------------------------------------------------------------------
 // The runtime around the actions
@@ -128,6 +131,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   [REST_PROJECT_ROLES]: restProjectRoles,
   [REST_PROJECT_ROLE]: restProjectRole,
   [REST_SEARCH_JQL]: restSearchJql,
+  ...SECURITY_MODULES,
+  ...ORG_API_MODULES,
 };
 
 type Action = (raw: unknown) => Promise<Result<unknown>>;
@@ -428,6 +433,38 @@ const ROWS: MatrixRow[] = [
       ]);
       expect(can(await viewerFor(c.db, EMAIL.casey), 'experience.dashboards')).toBe(true);
       await expectAudited(c, 'guest.access.granted', { targetUserId: casey });
+    },
+  },
+  {
+    source: ADMIN,
+    name: 'changeGuestExpiryAction',
+    scenario: '(Casey: extend)',
+    checks: "permission 'admin.users.manage'",
+    cells: cells('U    ok   F    F    F    F    F    F    F    F    F    F'),
+    mutates: true,
+    call: callAction(async (c) => ({ userId: await c.idOf(EMAIL.casey), change: 'extend' })),
+    verify: async (c) => {
+      const casey = await c.idOf(EMAIL.casey);
+      const { accessExpiresAt } = await c.db.siteUser.findFirstOrThrow({ where: { userId: casey } });
+      expect(accessExpiresAt).not.toBeNull();
+      expect(c.value).toBe(`Access now expires on ${formatExpiryDate(accessExpiresAt!)}.`);
+      await expectAudited(c, 'guest.expiry.changed', { targetUserId: casey, before: { accessExpiresAt: null } });
+      expect(c.request.revalidated).toEqual([`/admin/users/${casey}`]);
+    },
+  },
+  {
+    source: ADMIN,
+    name: 'setGuestAccessDefaultAction',
+    scenario: '(90 days)',
+    checks: "permission 'admin.users.manage'",
+    cells: cells('U    ok   F    F    F    F    F    F    F    F    F    F'),
+    mutates: true,
+    call: callAction(() => ({ days: '90' })),
+    verify: async (c) => {
+      expect(c.value).toBe("New guests' access now expires after 90 days by default.");
+      expect((await c.db.organization.findFirstOrThrow()).guestAccessDefaultDays).toBe(90);
+      await expectAudited(c, 'guest.expiry_default.changed', { before: { days: null }, after: { days: 90 } });
+      expect(c.request.revalidated).toEqual(['/admin (layout)']);
     },
   },
 
@@ -1077,6 +1114,10 @@ const ROWS: MatrixRow[] = [
       expect(restBody<{ issues: { key: string }[] }>(c).issues.map((i) => i.key).sort()).toEqual(['ENG-1', 'ENG-2', 'ENG-3']);
     },
   },
+  // Security → External users, /verify and Account settings → Two-step verification.
+  ...SECURITY_ROWS,
+  // Settings → API keys and the organization admin API (/admin/v1, /admin/v2; Bearer key).
+  ...ORG_API_ROWS,
 ];
 
 // ---------------------------------------------------------------------------------------------

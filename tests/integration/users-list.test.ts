@@ -205,13 +205,13 @@ describe('Users list: filters', () => {
 
   it('reads the query string with zod; bad values fall back to defaults', () => {
     expect(parseUsersListQuery({})).toEqual({
-      q: '', role: null, status: null, external: false, noSpace: false, sort: 'added', dir: 'desc', after: null, before: null,
+      q: '', role: null, status: null, external: false, noSpace: false, expiring: null, sort: 'added', dir: 'desc', after: null, before: null,
     });
-    expect(parseUsersListQuery({ role: 'owner', status: ['x'], sort: 'password', dir: 'sideways', external: 'yes', nospace: 'true', after: 'x'.repeat(9000) })).toEqual(
+    expect(parseUsersListQuery({ role: 'owner', status: ['x'], sort: 'password', dir: 'sideways', external: 'yes', nospace: 'true', expiring: '31', after: 'x'.repeat(9000) })).toEqual(
       parseUsersListQuery({}),
     );
-    expect(parseUsersListQuery(new URLSearchParams('q=%20Casey%20&role=guest&status=active&external=1&nospace=1&sort=name&after=abc'))).toEqual({
-      q: 'Casey', role: 'guest', status: 'active', external: true, noSpace: true, sort: 'name', dir: 'asc', after: 'abc', before: null,
+    expect(parseUsersListQuery(new URLSearchParams('q=%20Casey%20&role=guest&status=active&external=1&nospace=1&expiring=30&sort=name&after=abc'))).toEqual({
+      q: 'Casey', role: 'guest', status: 'active', external: true, noSpace: true, expiring: 30, sort: 'name', dir: 'asc', after: 'abc', before: null,
     });
     expect(parseUsersListQuery({ sort: 'lastActive' }).dir).toBe('desc');
     expect(parseUsersListQuery({ q: ['first', 'second'], role: ['admin', 'guest'] })).toMatchObject({ q: 'first', role: 'admin' });
@@ -507,6 +507,25 @@ describe('Users list at 20,000 people: the queries stay index-backed', () => {
       expect(plan).toContain('User_email_trgm_idx');
     });
   }
+
+  it('"Expiring in 30 days" reads the (siteId, accessExpiresAt) index', async () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    // 100 guests with an expiry, spread over the next 97 days (about a third within 30 days).
+    await big.db.$executeRaw`
+      UPDATE "SiteUser" SET "accessExpiresAt" = '2026-12-01 12:00:00'::timestamp + ((substring("id" from 7)::int % 97) || ' days 1 hour')::interval
+      WHERE "id" LIKE 'bulksu%' AND substring("id" from 7)::int % 200 = 0`;
+    await big.db.$executeRawUnsafe('ANALYZE "SiteUser"');
+    for (const sort of SORTS) {
+      const plan = await explainSiteUsersQuery(big.db, bigAdmin, { expiring: 30, sort }, { now });
+      expect(plan).not.toMatch(SEQ_SCAN_ON_PEOPLE);
+      expect(plan).toContain('SiteUser_siteId_accessExpiresAt_idx');
+    }
+    const page = await listSiteUsers(big.db, bigAdmin, { expiring: 30 }, { now, pageSize: 1000 });
+    const expected = await big.db.siteUser.count({ where: { accessExpiresAt: { gt: now, lte: new Date(now.getTime() + 30 * 86_400_000) } } });
+    expect(expected).toBeGreaterThan(0);
+    expect(page.rows).toHaveLength(expected);
+    expect(page.rows.every((row) => row.kind === 'user')).toBe(true);
+  });
 
   it('finds the right people among 20,000, fast', async () => {
     const started = performance.now();

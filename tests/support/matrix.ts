@@ -293,14 +293,14 @@ export const rowTitle = (row: MatrixRow) => `${row.source} ${row.name}${row.scen
 
 /**
  * Everything an action or route could change, row by row, except the caller's own session (which
- * signing out ends) and volatile bookkeeping (last-active times, rate-limit counters).
+ * signing out ends) and volatile bookkeeping (last-active and last-used times, rate-limit counters).
  */
 export async function snapshotWorld(db: Db, ownSession: string | null) {
-  const [organizations, users, siteUsers, appRoles, memberships, assignments, grants, spaces, items, comments, shares, invitations, outbox, requests, audit, sessions, apiTokens] =
+  const [organizations, users, siteUsers, appRoles, memberships, assignments, grants, spaces, items, comments, shares, invitations, outbox, requests, audit, sessions, apiTokens, orgApiKeys, policies, authenticators] =
     await Promise.all([
-      db.organization.findMany({ select: { id: true, plan: true }, orderBy: { id: 'asc' } }),
+      db.organization.findMany({ select: { id: true, plan: true, guestAccessDefaultDays: true }, orderBy: { id: 'asc' } }),
       db.user.findMany({ select: { id: true, email: true, name: true, active: true, passwordHash: true, emailVerifiedAt: true }, orderBy: { id: 'asc' } }),
-      db.siteUser.findMany({ select: { userId: true, isSiteAdmin: true, suspendedAt: true, everLicensedAt: true }, orderBy: { userId: 'asc' } }),
+      db.siteUser.findMany({ select: { userId: true, isSiteAdmin: true, suspendedAt: true, everLicensedAt: true, accessExpiresAt: true }, orderBy: { userId: 'asc' } }),
       db.appRole.findMany({ select: { appId: true, userId: true, role: true }, orderBy: [{ appId: 'asc' }, { userId: 'asc' }] }),
       db.spaceMembership.findMany({ select: { spaceId: true, userId: true, role: true }, orderBy: [{ spaceId: 'asc' }, { userId: 'asc' }] }),
       db.guestSpaceAssignment.findMany({ select: { userId: true, spaceId: true }, orderBy: { userId: 'asc' } }),
@@ -313,7 +313,7 @@ export async function snapshotWorld(db: Db, ownSession: string | null) {
       db.comment.findMany({ select: { id: true, body: true }, orderBy: { id: 'asc' } }),
       db.workItemShare.findMany({ select: { workItemId: true, userId: true }, orderBy: [{ workItemId: 'asc' }, { userId: 'asc' }] }),
       db.invitation.findMany({
-        select: { id: true, email: true, role: true, state: true, tokenHash: true, openEmail: true, expiresAt: true, revokedAt: true, acceptedUserId: true },
+        select: { id: true, email: true, role: true, state: true, tokenHash: true, openEmail: true, expiresAt: true, revokedAt: true, acceptedUserId: true, guestAccessExpiresAt: true },
         orderBy: { id: 'asc' },
       }),
       db.outboxEmail.findMany({ select: { id: true, template: true, to: true, state: true }, orderBy: { id: 'asc' } }),
@@ -321,8 +321,15 @@ export async function snapshotWorld(db: Db, ownSession: string | null) {
       db.auditEvent.count(),
       db.session.findMany({ where: ownSession ? { id: { not: ownSession } } : {}, select: { id: true, userId: true, revokedAt: true }, orderBy: { id: 'asc' } }),
       db.apiToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: 'asc' } }),
+      db.orgApiKey.findMany({ select: { id: true, organizationId: true, createdById: true, expiresAt: true, revokedAt: true }, orderBy: { id: 'asc' } }),
+      db.externalUserPolicy.findMany({
+        select: { organizationId: true, twoStepMethod: true, sessionMaxMinutes: true, idleTimeoutMinutes: true, apiTokensAllowed: true, sessionsResetAt: true },
+        orderBy: { organizationId: 'asc' },
+      }),
+      // Confirmed authenticator apps (a pending one is made by viewing the setup page, by design).
+      db.authenticatorSecret.findMany({ where: { confirmedAt: { not: null } }, select: { userId: true, secret: true, confirmedAt: true }, orderBy: { userId: 'asc' } }),
     ]);
-  return { organizations, users, siteUsers, appRoles, memberships, assignments, grants, spaces, items, comments, shares, invitations, outbox, requests, audit, sessions, apiTokens };
+  return { organizations, users, siteUsers, appRoles, memberships, assignments, grants, spaces, items, comments, shares, invitations, outbox, requests, audit, sessions, apiTokens, orgApiKeys, policies, authenticators };
 }
 
 // ---------------------------------------------------------------------------------------------

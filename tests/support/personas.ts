@@ -11,6 +11,7 @@ import { addPeople } from '../../lib/spaces/people';
 import { removeAccess, suspendAccess } from '../../lib/users/manage';
 import { shareWorkItem } from '../../lib/work-items/commands';
 import { createApiToken, generateApiToken, hashApiToken } from '../../lib/api-tokens';
+import { createOrgApiKey, generateOrgApiKey, hashOrgApiKey } from '../../lib/org-api/keys';
 import { createTestDatabase, type TestDatabase } from './database';
 import { auditOf, viewerFor } from './viewers';
 
@@ -84,6 +85,13 @@ export type WorldFacts = {
    * it); Dana's, who was never on the site and can't make one, is written directly.
    */
   apiTokens: Record<string, { id: string; token: string }>;
+  /**
+   * Each account's organization API key (Authorization: Bearer, the admin API), by email. Alana's
+   * is made in Settings → API keys (createOrgApiKey); everyone else's, which only a site admin could
+   * make, is written directly with them as its creator: a key acts as its creator, and only while
+   * they are an active site admin (lib/org-api/auth.ts), so these must all be refused.
+   */
+  orgApiKeys: Record<string, { id: string; key: string }>;
 };
 
 async function invitationToken(db: Db, email: string): Promise<string> {
@@ -132,6 +140,17 @@ export async function buildBaseWorld(db: Db): Promise<WorldFacts> {
   const dana = await db.user.findUniqueOrThrow({ where: { email: EMAIL.dana } });
   const danaRow = await db.apiToken.create({ data: { userId: dana.id, name: 'Matrix', tokenHash: hashApiToken(danaToken), expiresAt: new Date(Date.now() + 30 * 86_400_000) } });
   apiTokens[EMAIL.dana] = { id: danaRow.id, token: danaToken };
+  // Everyone's organization API key (see WorldFacts.orgApiKeys).
+  const created = await createOrgApiKey(db, alana, { name: 'Matrix', expiresInDays: 30 }, auditOf(alana));
+  const orgApiKeys: WorldFacts['orgApiKeys'] = { [EMAIL.alana]: { id: created.id, key: created.key } };
+  for (const email of [EMAIL.sam, EMAIL.lee, EMAIL.priya, EMAIL.casey, EMAIL.jordan, EMAIL.blair, EMAIL.omar, EMAIL.riley, EMAIL.dana]) {
+    const key = generateOrgApiKey();
+    const owner = await db.user.findUniqueOrThrow({ where: { email } });
+    const row = await db.orgApiKey.create({
+      data: { organizationId: created.organizationId, name: 'Matrix', tokenHash: hashOrgApiKey(key), createdById: owner.id, expiresAt: created.expiresAt },
+    });
+    orgApiKeys[email] = { id: row.id, key };
+  }
   const rileyBefore = await viewerFor(db, EMAIL.riley);
   await removeAccess(db, alana, rileyBefore.userId, auditOf(alana));
   // Suspended user: Omar.
@@ -144,7 +163,12 @@ export async function buildBaseWorld(db: Db): Promise<WorldFacts> {
   // Two open invitations: Dana's (has an account, accepts while signed in) and Nova's (no account).
   const danaInvitation = await invite(db, EMAIL.dana, 'GUEST');
   const nova = await invite(db, EMAIL.nova, 'GUEST');
-  return { tokens: { dana: danaInvitation, nova }, staleSessions: { suspended: omarBefore.sessionId, removed: rileyBefore.sessionId }, apiTokens };
+  return {
+    tokens: { dana: danaInvitation, nova },
+    staleSessions: { suspended: omarBefore.sessionId, removed: rileyBefore.sessionId },
+    apiTokens,
+    orgApiKeys,
+  };
 }
 
 /** The shared world: the base world, and Lee shares ENG-2 with Casey (guest of MKT). */

@@ -1,9 +1,11 @@
 import { prisma } from '@/lib/db/client';
 import { viewerWith } from '@/lib/auth/guard';
+import { can } from '@/lib/access/policy';
+import { MAX_GUEST_ACCESS_DEFAULT_DAYS } from '@/lib/invitations/invite-users.schema';
 import { siteUsage } from '@/lib/site-usage';
 import { NoAccess } from '@/components/no-access';
 import { ActionForm } from '@/components/action-form';
-import { changePlanAction } from '../actions';
+import { changePlanAction, setGuestAccessDefaultAction } from '../actions';
 
 export const metadata = { title: 'Billing · Settings · Portico' };
 
@@ -17,7 +19,11 @@ const PLANS = [
 export default async function BillingPage() {
   const viewer = await viewerWith('admin.billing.manage');
   if (!viewer) return <NoAccess />;
-  const usage = await siteUsage(prisma, viewer.site.id);
+  const [usage, site] = await Promise.all([
+    siteUsage(prisma, viewer.site.id),
+    prisma.site.findUniqueOrThrow({ where: { id: viewer.site.id }, select: { organization: { select: { guestAccessDefaultDays: true } } } }),
+  ]);
+  const guestDefaultDays = site.organization.guestAccessDefaultDays;
   const current = PLANS.find((p) => p.value === viewer.site.plan)!;
   return (
     <div className="max-w-2xl">
@@ -39,6 +45,26 @@ export default async function BillingPage() {
           ))}
         </fieldset>
       </ActionForm>
+
+      {can(viewer, 'admin.users.manage') ? (
+        <section aria-labelledby="guest-access-heading" className="mt-10">
+          <h2 id="guest-access-heading" className="text-lg font-semibold">Guest access</h2>
+          <p className="mt-1 mb-4 text-text-subtle">
+            {guestDefaultDays ? `New guests' access expires after ${guestDefaultDays} days by default.` : 'New guests’ access doesn’t expire by default.'}{' '}
+            The default is proposed as “Access expires on” when you invite a guest, and applied when you approve a guest’s access request.
+          </p>
+          <ActionForm action={setGuestAccessDefaultAction} fields={{}} label="Save">
+            <label htmlFor="guest-default-days" className="mb-1 block text-xs font-semibold text-text-subtle">
+              Default guest access length (days)
+            </label>
+            <input id="guest-default-days" name="days" type="number" min={1} max={MAX_GUEST_ACCESS_DEFAULT_DAYS} step={1} placeholder="No expiry"
+              defaultValue={guestDefaultDays ?? ''} aria-describedby="guest-default-days-help" className="mr-2 w-32 rounded border border-border px-2 py-1" />
+            <p id="guest-default-days-help" className="mt-1 mb-3 text-xs text-text-subtlest">
+              For example 90. Up to {MAX_GUEST_ACCESS_DEFAULT_DAYS} days; leave empty for no expiry.
+            </p>
+          </ActionForm>
+        </section>
+      ) : null}
     </div>
   );
 }

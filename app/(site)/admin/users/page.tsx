@@ -24,7 +24,7 @@ export default async function UsersPage({ searchParams }: Props) {
   if (!viewer) return <NoAccess />;
   const query = parseUsersListQuery(await searchParams);
   const [page, summary] = await Promise.all([listSiteUsers(prisma, viewer, query), usersSummary(prisma, viewer)]);
-  const filtered = Boolean(query.q || query.role || query.status || query.external || query.noSpace);
+  const filtered = Boolean(query.q || query.role || query.status || query.external || query.noSpace || query.expiring);
   const unpaged = { after: null, before: null };
   return (
     <>

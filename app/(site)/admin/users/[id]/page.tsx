@@ -12,6 +12,10 @@ import { ConfirmAction } from '@/components/confirm-action';
 import { RoleSelect } from '@/components/role-select';
 import { changeRoleAction, removeAccessAction, restoreAccessAction, setGuestGrantAction, suspendAccessAction } from '../../actions';
 import { ActionForm } from '@/components/action-form';
+import { TwoStepAdmin } from '@/components/two-step-admin';
+import { GuestExpiryPanel } from '@/components/guest-expiry-panel';
+import { guestExpiryView } from '@/lib/guests/expiry';
+import { changeGuestExpiryAction } from '../../actions';
 
 export const metadata = { title: 'User profile · Settings · Portico' };
 
@@ -103,6 +107,10 @@ export default async function UserProfilePage({ params }: { params: Promise<{ id
         </tbody>
       </table>
 
+      {profile.jiraRole === 'GUEST' ? (
+        <GuestExpiryPanel userId={profile.id} name={profile.name} view={guestExpiryView(profile)} action={manage ? changeGuestExpiryAction : null} />
+      ) : null}
+
       {grants ? (
         <>
           <h2 className="mb-1 text-lg font-semibold">Guest access beyond their space</h2>
@@ -120,6 +128,8 @@ export default async function UserProfilePage({ params }: { params: Promise<{ id
           </ul>
         </>
       ) : null}
+
+      <TwoStepAdmin viewer={viewer} userId={profile.id} name={profile.name} />
 
       <h2 className="mb-2 text-lg font-semibold">Recent activity</h2>
       {profile.events.length === 0 ? (
