@@ -63,6 +63,13 @@ async function main() {
     await shot(admin, 'invite-users-review');
     await admin.goto(`${BASE}/admin/requests`);
     await shot(admin, 'approve-requests');
+    await admin.goto(`${BASE}/admin/security/external-users`);
+    await admin.getByLabel('Authenticator app required').check();
+    await admin.getByRole('button', { name: 'Review external users' }).click();
+    await admin.getByRole('region', { name: 'Review external users' }).waitFor();
+    await shot(admin, 'external-users-review');
+    await admin.goto(`${BASE}/admin/audit-log`);
+    await shot(admin, 'audit-log');
     await admin.goto(`${BASE}/admin/users?q=casey`);
     await admin.getByRole('link', { name: 'Casey Jones' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Casey Jones' }).waitFor();
