@@ -40,6 +40,15 @@ export class RestError extends Error {
 }
 
 export const badRequest = (...messages: string[]) => new RestError(400, messages);
+
+/** A 400 for a body that failed validation, naming the field as Jira does (`errors[field]`). */
+export function invalidBody(issues: readonly { path: readonly PropertyKey[]; message: string }[], fallback: string): RestError {
+  const issue = issues[0];
+  if (!issue) return badRequest(fallback);
+  const field = issue.path.map(String).join('.') || 'body';
+  const text = issue.message.includes(field) ? issue.message : `${field}: ${issue.message}`;
+  return new RestError(400, [text], { [field]: issue.message });
+}
 export const notFound = (...messages: string[]) => new RestError(404, messages);
 export const forbidden = (...messages: string[]) => new RestError(403, messages);
 

@@ -8,7 +8,7 @@ import { addPeople, changeSpaceRole, removeFromSpace } from '../spaces/people';
 import { MAX_PEOPLE_PER_ADD } from '../spaces/people.schema';
 import type { SpaceForViewer } from '../spaces/queries';
 import { DomainError } from '../result';
-import { badRequest, forbidden, jsonResponse, MESSAGES, noContent, notFound } from './errors';
+import { badRequest, forbidden, invalidBody, jsonResponse, MESSAGES, noContent, notFound } from './errors';
 import { readJsonBody, type RestContext } from './handler';
 import { resolveProject } from './projects';
 import { PROJECT_ROLES, projectRoleById, projectRoleJson, roleUrl, type ProjectRoleDef } from './shapes';
@@ -73,7 +73,7 @@ export async function addRoleActors(context: RestContext, idOrKey: string, roleI
   const space = await administeredProject(context, idOrKey);
   const role = roleOrNotFound(roleId);
   const parsed = AddActorsBody.safeParse(await readJsonBody(context.request));
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? MESSAGES.invalidPayload);
+  if (!parsed.success) throw invalidBody(parsed.error.issues, MESSAGES.invalidPayload);
   if (parsed.data.group?.length || parsed.data.groupId?.length) throw badRequest('Portico has no groups. Add people by account ID with "user".');
   const accountIds = [...new Set(parsed.data.user ?? [])];
   if (accountIds.length === 0) throw badRequest('Add at least one user: {"user": ["<accountId>"]}.');

@@ -4,7 +4,7 @@
 // space the caller may browse are returned: an item shared with a guest from another space is not.
 import { z } from 'zod';
 import { findSpaceForViewer, listVisibleSpaces } from '../spaces/queries';
-import { badRequest, jsonResponse } from './errors';
+import { badRequest, invalidBody, jsonResponse } from './errors';
 import { intParam, readJsonBody, type RestContext } from './handler';
 import { ISSUE_FIELDS, issueJson, userSelect, type IssueField } from './shapes';
 
@@ -138,7 +138,7 @@ const SearchBody = z.object(
 
 export async function searchIssuesPost(context: RestContext): Promise<Response> {
   const parsed = SearchBody.safeParse(await readJsonBody(context.request));
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Invalid request payload.');
+  if (!parsed.success) throw invalidBody(parsed.error.issues, 'Invalid request payload.');
   const body = parsed.data;
   return runSearch(context, {
     jql: body.jql ?? '',

@@ -368,7 +368,9 @@ describe('project roles', () => {
     expect(await api('POST', path, as.priya, '{not json')).toEqual(
       expect.objectContaining({ status: 400, json: err('Invalid request payload. Refer to the REST API documentation and try again.') }),
     );
-    expect(await api('POST', path, as.priya, { user: 'x' })).toEqual(expect.objectContaining({ status: 400, json: err('user must be a list of account IDs.') }));
+    expect(await api('POST', path, as.priya, { user: 'x' })).toEqual(
+      expect.objectContaining({ status: 400, json: { errorMessages: ['user must be a list of account IDs.'], errors: { user: 'user must be a list of account IDs.' } } }),
+    );
     expect(await api('POST', path, as.priya, `user=${ids.omar}`, { 'content-type': 'application/x-www-form-urlencoded' })).toEqual(
       expect.objectContaining({ status: 415, json: err('Send the request body as JSON (Content-Type: application/json).') }),
     );
