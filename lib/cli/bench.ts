@@ -1,0 +1,207 @@
+// `npm run bench [-- --scale=0.1] [--duration=5] [--connections=10] [--runs=200]`: seeds a large
+// site (in a throwaway embedded PostgreSQL unless DATABASE_URL is set), builds and starts the app
+// for production with lib/cli/start.ts, signs in as a site admin, a space admin and a guest, and
+// measures each admin screen with autocannon against the framework floor (a trivial dynamic page)
+// and the database floor (the same rows read with raw SQL through pg, timed in-process).
+import 'dotenv/config';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { ROOT, migrateAndSeed, openDatabase } from './runtime';
+import { DEMO_PASSWORD } from '../../prisma/seed';
+import { BIG_SPACE_KEY, largeSeedCounts, seedLarge } from '../bench/large-seed';
+import { flagValue } from '../bench/args';
+import { pageProblem, signIn, waitForServer } from '../bench/http';
+import { load, type LoadResult } from '../bench/load';
+import { FLOOR_SQL, timeQuery, type DbFloor, type FloorKey } from '../bench/db-floor';
+import { firstLoadJsGzip } from '../bench/first-load-js';
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
+
+type Who = 'admin' | 'spaceAdmin' | 'guest' | 'anonymous';
+type Target = { screen: string; path: string; who: Who; floor: FloorKey; values: unknown[]; mustContain?: string };
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  const began = Date.now();
+  const scale = Number(flagValue('scale') ?? 1);
+  const duration = Number(flagValue('duration') ?? 5);
+  const connections = Number(flagValue('connections') ?? 10);
+  const runs = Number(flagValue('runs') ?? 200);
+  const port = Number(process.env.PORT ?? 3400);
+  const baseUrl = `http://localhost:${port}`;
+  if (!(scale > 0 && scale <= 10)) throw new Error('--scale must be a number in (0, 10].');
+
+  // A throwaway cluster unless DATABASE_URL names one (which then keeps the large seed for next time).
+  if (!process.env.DATABASE_URL) {
+    process.env.PORTICO_EPHEMERAL_DB = '1';
+    process.env.PORTICO_PG_PORT ??= '55700';
+  }
+  const database = await openDatabase(log);
+  let server: ChildProcess | null = null;
+  const client = new pg.Client({ connectionString: database.url });
+  client.on('error', (error) => log(`Database connection: ${error.message}`));
+  let connected = false;
+  const stopAll = async () => {
+    if (connected) await client.end().catch(() => {});
+    connected = false;
+    if (server) await stopChild(server);
+    await database.stop();
+  };
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
+
+  try {
+    await migrateAndSeed(database.url, log);
+    await client.connect();
+    connected = true;
+    const seeded = (await client.query(`SELECT 1 FROM "User" WHERE "id" = 'lgu1'`)).rowCount;
+    const seedStart = Date.now();
+    if (seeded) log('The database already holds the large seed; reusing it.');
+    else await seedLarge(database.url, { scale, log });
+    const seedSeconds = (Date.now() - seedStart) / 1000;
+
+    const site = (await client.query<{ siteId: string; jiraId: string }>(
+      `SELECT s."id" AS "siteId", a."id" AS "jiraId" FROM "Site" s JOIN "App" a ON a."siteId" = s."id" AND a."kind" = 'JIRA' WHERE s."slug" = 'acme'`,
+    )).rows[0];
+    const counts = (await client.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM "User") AS users, (SELECT count(*) FROM "SiteUser") AS "siteUsers", (SELECT count(*) FROM "Space") AS spaces,
+              (SELECT count(*) FROM "SpaceMembership" m JOIN "Space" s ON s."id" = m."spaceId" WHERE s."key" = '${BIG_SPACE_KEY}') AS "bigSpace",
+              (SELECT count(*) FROM "WorkItem") AS "workItems", (SELECT count(*) FROM "Comment") AS comments,
+              (SELECT count(*) FROM "Invitation") AS invitations, (SELECT count(*) FROM "AuditEvent") AS "auditEvents"`,
+    )).rows[0];
+    log(`Data: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('en-US')}`).join(', ')}`);
+
+    // A deep page of the Users list: the keyset cursor of the row halfway down (default sort, added desc).
+    const half = Math.floor(Number(counts.siteUsers) / 2);
+    const middle = (await client.query<{ addedAt: Date; id: string }>(
+      `SELECT "addedAt", "id" FROM "SiteUser" WHERE "siteId" = $1 ORDER BY "addedAt" DESC, "id" DESC OFFSET $2 LIMIT 1`,
+      [site.siteId, half],
+    )).rows[0];
+    const cursor = Buffer.from(JSON.stringify(['added', 'desc', middle.addedAt.toISOString(), middle.id])).toString('base64url');
+    const adminId = (await client.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = 'alana.admin@acme.com'`)).rows[0].id;
+    const profileId = 'lgu2';
+    const day = (offsetDays: number) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const from = day(60);
+    const to = day(30);
+    const dayStart = (d: string) => `${d} 00:00:00`;
+    const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) + ' 00:00:00';
+
+    const targets: Target[] = [
+      { screen: 'Framework floor: GET /login (no trivial dynamic route exists)', path: '/login', who: 'anonymous', floor: 'framework', values: [] },
+      { screen: 'Users: first page', path: '/admin/users', who: 'admin', floor: 'usersFirst', values: [] },
+      { screen: 'Users: search "garcia"', path: '/admin/users?q=garcia', who: 'admin', floor: 'usersSearch', values: ['%garcia%'] },
+      { screen: 'Users: role Guest', path: '/admin/users?role=guest', who: 'admin', floor: 'usersRole', values: ['GUEST'] },
+      { screen: 'Users: role User', path: '/admin/users?role=user', who: 'admin', floor: 'usersRole', values: ['USER'] },
+      { screen: 'Users: role Admin', path: '/admin/users?role=admin', who: 'admin', floor: 'usersRole', values: ['ADMIN'] },
+      { screen: 'Users: no Jira role', path: '/admin/users?role=none', who: 'admin', floor: 'usersNoRole', values: [] },
+      { screen: 'Users: status Active', path: '/admin/users?status=active', who: 'admin', floor: 'usersActive', values: [] },
+      { screen: 'Users: status Invited', path: '/admin/users?status=invited', who: 'admin', floor: 'usersInvited', values: [] },
+      { screen: 'Users: status Suspended', path: '/admin/users?status=suspended', who: 'admin', floor: 'usersSuspended', values: [] },
+      { screen: 'Users: external', path: '/admin/users?external=1', who: 'admin', floor: 'usersExternal', values: [] },
+      { screen: 'Users: guests with no space', path: '/admin/users?nospace=1', who: 'admin', floor: 'usersNoSpace', values: [] },
+      { screen: 'Users: expiring in 30 days', path: '/admin/users?expiring=30', who: 'admin', floor: 'usersExpiring', values: [] },
+      { screen: 'Users: deep page (cursor, middle)', path: `/admin/users?after=${cursor}`, who: 'admin', floor: 'usersDeep', values: [middle.addedAt, middle.id] },
+      { screen: 'Approve requests', path: '/admin/requests', who: 'admin', floor: 'requests', values: [] },
+      { screen: 'User profile (guest)', path: `/admin/users/${profileId}`, who: 'admin', floor: 'profile', values: [profileId] },
+      { screen: `Space settings → People (${BIG_SPACE_KEY}, ${Number(counts.bigSpace).toLocaleString('en-US')} people)`, path: `/spaces/${BIG_SPACE_KEY}/settings/people`, who: 'spaceAdmin', floor: 'people', values: [BIG_SPACE_KEY] },
+      { screen: "Guest's space page (MKT)", path: '/spaces/MKT', who: 'guest', floor: 'spacePage', values: ['MKT'] },
+      { screen: 'Audit log: newest', path: '/admin/audit-log', who: 'admin', floor: 'audit', values: [null, null, null] },
+      { screen: 'Audit log: action "user.suspended"', path: '/admin/audit-log?action=user.suspended', who: 'admin', floor: 'audit', values: ['user.suspended', null, null] },
+      { screen: `Audit log: ${from} to ${to}`, path: `/admin/audit-log?from=${from}&to=${to}`, who: 'admin', floor: 'audit', values: [null, dayStart(from), nextDay(to)] },
+      { screen: 'Audit log: actor "alana"', path: '/admin/audit-log?actor=alana', who: 'admin', floor: 'auditActor', values: [adminId] },
+    ];
+
+    // The app, built for production when its sources changed (lib/cli/start.ts decides).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      PORTICO_SMTP_PORT: process.env.PORTICO_SMTP_PORT ?? '2828',
+      PORTICO_EPHEMERAL_DB: '1',
+    };
+    delete env.APP_URL;
+    delete env.AUTH_URL;
+    log(`Starting the app on ${baseUrl} (builds first when sources changed)…`);
+    const startBegan = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    server = child;
+    await waitForServer(`${baseUrl}/login`, 20 * 60_000, () => child.exitCode === null && child.signalCode === null);
+    log(`The app answers after ${((Date.now() - startBegan) / 1000).toFixed(0)} s.`);
+
+    const cookies: Record<Who, string | undefined> = {
+      admin: await signIn(baseUrl, 'alana.admin@acme.com', DEMO_PASSWORD),
+      spaceAdmin: await signIn(baseUrl, 'sam.rivera@acme.com', DEMO_PASSWORD),
+      guest: await signIn(baseUrl, 'casey.jones@brightagency.io', DEMO_PASSWORD),
+      anonymous: undefined,
+    };
+    log('Signed in as the site admin, a space admin and a guest.');
+
+    const results: { target: Target; http: LoadResult; db: DbFloor }[] = [];
+    const problems: string[] = [];
+    for (const target of targets) {
+      const problem = await pageProblem(baseUrl, target.path, cookies[target.who], target.mustContain);
+      if (problem) {
+        log(`${target.screen}: not measured — ${problem}`);
+        problems.push(`${target.screen}: ${problem}`);
+        continue;
+      }
+      // Warm up (compiled code paths, caches) before the measured run.
+      await load(`${baseUrl}${target.path}`, { cookie: cookies[target.who], connections, durationSeconds: 1 });
+      const http = await load(`${baseUrl}${target.path}`, { cookie: cookies[target.who], connections, durationSeconds: duration });
+      const db = await timeQuery(client, FLOOR_SQL[target.floor], [site.siteId, site.jiraId, ...target.values], runs);
+      results.push({ target, http, db });
+      log(`${target.screen}: p50 ${fmt(http.p50)} ms, p95 ${fmt(http.p95)} ms, ${http.rps.toFixed(0)} req/s, db floor ${fmt(db.p50)} ms (${db.rows} rows)${http.non2xx || http.errors ? ` — ${http.non2xx} non-2xx, ${http.errors} errors` : ''}`);
+    }
+
+    if (results[0]?.target.floor !== 'framework') throw new Error(`The framework floor could not be measured: ${problems.join('; ')}`);
+    const framework = results[0].http.p50;
+    const lines = [
+      `| Screen | p50 ms | p95 ms | req/s | DB floor p50 ms | × framework | × (framework + DB) | p50 ≤ 1.5 × (framework + DB) |`,
+      `|---|---:|---:|---:|---:|---:|---:|---|`,
+    ];
+    let failures = 0;
+    for (const { target, http, db } of results) {
+      const isFloor = target.floor === 'framework';
+      const budget = framework + db.p50;
+      const pass = http.p50 <= 1.5 * budget && http.non2xx === 0 && http.errors === 0;
+      if (!isFloor && !pass) failures++;
+      lines.push(
+        `| ${target.screen} | ${fmt(http.p50)} | ${fmt(http.p95)} | ${http.rps.toFixed(0)} | ${isFloor ? '–' : fmt(db.p50)} | ${(http.p50 / framework).toFixed(2)} | ${isFloor ? '–' : (http.p50 / budget).toFixed(2)} | ${isFloor ? 'floor' : pass ? 'pass' : 'FAIL'} |`,
+      );
+    }
+    console.log('');
+    console.log(lines.join('\n'));
+    console.log('');
+    for (const problem of problems) console.log(`Not measured: ${problem}`);
+
+    const routes = ['(site)/admin/users', '(site)/admin/users/invite', '(site)/admin/users/[id]', '(site)/admin/requests', '(site)/admin/audit-log', '(site)/spaces/[key]/settings/people', '(site)/spaces/[key]'];
+    const jsLines = ['| Route | First-load JS (gzip) | ≤ 130 KB |', '|---|---:|---|'];
+    for (const route of routes) {
+      const bytes = firstLoadJsGzip(ROOT, route);
+      jsLines.push(`| /${route.replace('(site)/', '')} | ${bytes === null ? 'not found in .next' : `${(bytes / 1024).toFixed(1)} KB`} | ${bytes === null ? '–' : bytes <= 130 * 1024 ? 'pass' : 'FAIL'} |`);
+    }
+    console.log(jsLines.join('\n'));
+    console.log('');
+    const c = largeSeedCounts(scale);
+    log(`Scale ${scale} (${c.users.toLocaleString('en-US')} users planned); seed ${seedSeconds.toFixed(0)} s; ${duration} s × ${connections} connections per screen; DB floor over ${runs} runs.`);
+    failures += problems.length;
+    log(`${failures ? `${failures} screen(s) over budget or not measured` : 'Every screen within budget'}. Wall time ${((Date.now() - began) / 1000).toFixed(0)} s.`);
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
