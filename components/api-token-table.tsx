@@ -1,5 +1,5 @@
 import type { Result } from '@/lib/result';
-import { ApiTokenRevoke } from './api-token-revoke';
+import { CredentialRevoke } from './credential-revoke';
 import { Lozenge } from './lozenge';
 
 export type ApiTokenListRow = { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date; expired: boolean };
@@ -23,14 +23,14 @@ export function ApiTokenTable({ tokens, revoke }: { tokens: ApiTokenListRow[]; r
       </thead>
       <tbody>
         {tokens.map((token) => (
-          <tr key={token.id} className="border-b border-border">
+          <tr key={token.id} data-credential-id={token.id} className="border-b border-border">
             <td className="py-2 pr-4 font-medium break-all">{token.name}</td>
             <td className="py-2 pr-4 whitespace-nowrap">{formatDay(token.createdAt)}</td>
             <td className="py-2 pr-4 whitespace-nowrap">{formatDay(token.lastUsedAt)}</td>
             <td className="py-2 pr-4 whitespace-nowrap">
               {formatDay(token.expiresAt)} {token.expired ? <Lozenge tone="danger">Expired</Lozenge> : null}
             </td>
-            <td className="py-2 text-right"><ApiTokenRevoke tokenId={token.id} name={token.name} revoke={revoke} /></td>
+            <td className="py-2 text-right"><CredentialRevoke name={token.name} consequence="Any script or app that uses this token" revoke={revoke.bind(null, { tokenId: token.id })} /></td>
           </tr>
         ))}
       </tbody>

@@ -1,6 +1,6 @@
 import type { Result } from '@/lib/result';
 import { Lozenge } from './lozenge';
-import { OrgApiKeyRevoke } from './org-api-key-revoke';
+import { CredentialRevoke } from './credential-revoke';
 
 export type OrgApiKeyListRow = {
   id: string;
@@ -33,7 +33,7 @@ export function OrgApiKeyTable({ keys, revoke }: { keys: OrgApiKeyListRow[]; rev
       </thead>
       <tbody>
         {keys.map((key) => (
-          <tr key={key.id} className="border-b border-border align-top">
+          <tr key={key.id} data-credential-id={key.id} className="border-b border-border align-top">
             <td className="py-2 pr-4 font-medium break-all">{key.name}</td>
             <td className="py-2 pr-4">
               {key.createdBy ? (
@@ -55,7 +55,7 @@ export function OrgApiKeyTable({ keys, revoke }: { keys: OrgApiKeyListRow[]; rev
             <td className="py-2 pr-4 whitespace-nowrap">
               {formatDay(key.expiresAt)} {key.expired ? <Lozenge tone="danger">Expired</Lozenge> : null}
             </td>
-            <td className="py-2 text-right"><OrgApiKeyRevoke keyId={key.id} name={key.name} revoke={revoke} /></td>
+            <td className="py-2 text-right"><CredentialRevoke name={key.name} consequence="Any script or integration that uses this API key" revoke={revoke.bind(null, { keyId: key.id })} /></td>
           </tr>
         ))}
       </tbody>

@@ -10,7 +10,7 @@ import {
 import { jiraResourceId } from '@/lib/org-api/shapes';
 import { appUrl } from '@/lib/rest/shapes';
 import { NoAccess } from '@/components/no-access';
-import { OrgApiKeyCreate } from '@/components/org-api-key-create';
+import { CredentialCreate } from '@/components/credential-create';
 import { OrgApiKeyTable } from '@/components/org-api-key-table';
 import { createOrgApiKeyAction, revokeOrgApiKeyAction } from './actions';
 
@@ -36,7 +36,16 @@ export default async function OrgApiKeysPage() {
             and stops working if that person is no longer a site admin.
           </p>
         </div>
-        <OrgApiKeyCreate create={createOrgApiKeyAction} maxName={ORG_API_KEY_NAME_MAX} minDays={ORG_API_KEY_MIN_DAYS}
+        <CredentialCreate create={createOrgApiKeyAction}
+          texts={{
+            createButton: 'Create API key',
+            createTitle: 'Create an API key',
+            copyTitle: 'Copy your API key',
+            copyNote: 'Make sure you copy the API key now.',
+            valueLabel: 'API key',
+            nameHint: 'Choose a name that says what the key is for, e.g. "Onboarding sync".',
+            warning: 'The key acts as you, and only while you are a site admin. Anyone who holds it can invite, change roles, suspend and remove people.',
+          }} maxName={ORG_API_KEY_NAME_MAX} minDays={ORG_API_KEY_MIN_DAYS}
           maxDays={ORG_API_KEY_MAX_DAYS} defaultDays={ORG_API_KEY_DEFAULT_DAYS} />
       </header>
       <dl className="mb-6 grid max-w-3xl grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

@@ -11,7 +11,7 @@ import {
   listApiTokens,
 } from '@/lib/api-tokens';
 import { NoAccess } from '@/components/no-access';
-import { ApiTokenCreate } from '@/components/api-token-create';
+import { CredentialCreate } from '@/components/credential-create';
 import { ApiTokenTable } from '@/components/api-token-table';
 import { createApiTokenAction, revokeApiTokenAction } from './actions';
 
@@ -35,7 +35,15 @@ export default async function ApiTokensPage() {
       </nav>
       <div className="mt-2 mb-4 flex items-center justify-between gap-4">
         <h1 className="text-2xl font-semibold">API tokens</h1>
-        <ApiTokenCreate create={createApiTokenAction} maxName={API_TOKEN_NAME_MAX} minDays={API_TOKEN_MIN_DAYS}
+        <CredentialCreate create={createApiTokenAction}
+          texts={{
+            createButton: 'Create API token',
+            createTitle: 'Create an API token',
+            copyTitle: 'Copy your API token',
+            copyNote: 'Make sure you copy your new API token now.',
+            valueLabel: 'Your API token',
+            nameHint: 'Choose a name that says what the token is for, e.g. "Release script".',
+          }} maxName={API_TOKEN_NAME_MAX} minDays={API_TOKEN_MIN_DAYS}
           maxDays={API_TOKEN_MAX_DAYS} defaultDays={API_TOKEN_DEFAULT_DAYS} />
       </div>
       <p className="mb-4 max-w-2xl text-text-subtle">

@@ -6,10 +6,22 @@ import type { Result } from '@/lib/result';
 import { Button } from './button';
 import { Modal } from './modal';
 
-type NewToken = { name: string; token: string; expiresAt: string };
+/** The words of one kind of credential (API token, organization API key). */
+export type CredentialTexts = {
+  createButton: string;
+  createTitle: string;
+  copyTitle: string;
+  copyNote: string;
+  valueLabel: string;
+  nameHint: string;
+  warning?: string;
+};
+
+type Created = { name: string; expiresAt: string } & ({ token: string } | { key: string });
 
 type Props = {
-  create: (input: { name: string; expiresInDays: string }) => Promise<Result<NewToken>>;
+  create: (input: { name: string; expiresInDays: string }) => Promise<Result<Created>>;
+  texts: CredentialTexts;
   maxName: number;
   minDays: number;
   maxDays: number;
@@ -21,18 +33,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const formatDay = (date: Date) => date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 
+const secretOf = (created: Created) => ('token' in created ? created.token : created.key);
+
 /**
- * Create API token: a name and an expiry, then the token, shown once in a read-only field to copy.
- * Closing the dialog forgets it.
+ * Create a credential (API token, organization API key): a name and an expiry, then the secret,
+ * shown once in a read-only field to copy. Closing the dialog forgets it.
  */
-export function ApiTokenCreate({ create, maxName, minDays, maxDays, defaultDays }: Props) {
+export function CredentialCreate({ create, texts, maxName, minDays, maxDays, defaultDays }: Props) {
   const router = useRouter();
   const id = useId();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [days, setDays] = useState(String(defaultDays));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
-  const [created, setCreated] = useState<NewToken | null>(null);
+  const [created, setCreated] = useState<Created | null>(null);
   const [copied, setCopied] = useState(false);
   // When the dialog opened: the "Expires on" hint counts from here (render must not read the clock).
   const [openedAt, setOpenedAt] = useState(0);
@@ -55,20 +69,20 @@ export function ApiTokenCreate({ create, maxName, minDays, maxDays, defaultDays 
 
   return (
     <>
-      <Button appearance="primary" onClick={() => { reset(); setOpenedAt(Date.now()); setOpen(true); }}>Create API token</Button>
-      <Modal open={open} title={created ? 'Copy your API token' : 'Create an API token'} onClose={close}>
+      <Button appearance="primary" onClick={() => { reset(); setOpenedAt(Date.now()); setOpen(true); }}>{texts.createButton}</Button>
+      <Modal open={open} title={created ? texts.copyTitle : texts.createTitle} onClose={close}>
         {created ? (
           <div>
             <p className="mb-4 text-text-subtle">
-              Make sure you copy your new API token now. You won’t be able to see it again. It expires on {formatDay(new Date(created.expiresAt))}.
+              {texts.copyNote} You won’t be able to see it again. It expires on {formatDay(new Date(created.expiresAt))}.
             </p>
-            <label htmlFor={`${id}-token`} className="mb-1 block text-xs font-semibold text-text-subtle">Your API token</label>
+            <label htmlFor={`${id}-token`} className="mb-1 block text-xs font-semibold text-text-subtle">{texts.valueLabel}</label>
             <div className="flex gap-2">
-              <input id={`${id}-token`} readOnly value={created.token} onFocus={(e) => e.currentTarget.select()}
+              <input id={`${id}-token`} readOnly value={secretOf(created)} onFocus={(e) => e.currentTarget.select()}
                 className={`${FIELD} font-mono text-xs`} spellCheck={false} autoComplete="off" />
               <Button onClick={async () => {
                 try {
-                  await navigator.clipboard.writeText(created.token);
+                  await navigator.clipboard.writeText(secretOf(created));
                   setCopied(true);
                 } catch {
                   setCopied(false);
@@ -93,11 +107,12 @@ export function ApiTokenCreate({ create, maxName, minDays, maxDays, defaultDays 
               });
             }}
           >
+            {texts.warning ? <p className="mb-4 text-text-subtle">{texts.warning}</p> : null}
             <label htmlFor={`${id}-name`} className="mb-1 block text-xs font-semibold text-text-subtle">Name</label>
             <input id={`${id}-name`} value={name} maxLength={maxName} required autoComplete="off" onChange={(e) => setName(e.target.value)}
               aria-invalid={!!error?.fields.name} aria-describedby={`${id}-name-hint`} className={FIELD} />
             <p id={`${id}-name-hint`} className="mt-1 text-xs text-text-subtlest">
-              {error?.fields.name ?? 'Choose a name that says what the token is for, e.g. "Release script".'}
+              {error?.fields.name ?? texts.nameHint}
             </p>
 
             <label htmlFor={`${id}-days`} className="mt-4 mb-1 block text-xs font-semibold text-text-subtle">Expires in (days)</label>
