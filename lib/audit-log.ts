@@ -7,6 +7,7 @@
 // of a page does not grow with the size of the log or the depth of the page
 // (see tests/integration/audit-log.test.ts, EXPLAIN on 50,000 events).
 import { z } from 'zod';
+import { cleanSearch as cleanSearchTerm, CONTROL_CHARACTERS, queryParam, searchParamsRecord, type SearchParamsInput } from './query-string';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/client';
 import { assertCan, type Viewer } from './access/policy';
@@ -90,9 +91,7 @@ export type AuditLogQuery = {
 
 export const DEFAULT_AUDIT_LOG_QUERY: AuditLogQuery = { actor: '', action: null, target: '', from: null, to: null, after: null, before: null };
 
-// PostgreSQL text cannot hold NUL (the query would fail), and no name or email has control characters.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
-const cleanSearch = (value: string) => value.normalize('NFKC').replace(CONTROL_CHARACTERS, ' ').trim().slice(0, MAX_SEARCH_LENGTH);
+const cleanSearch = (value: string) => cleanSearchTerm(value, MAX_SEARCH_LENGTH);
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A real calendar day from 1970 to 9999 (rejects 2026-02-30 and the like). */
@@ -110,10 +109,7 @@ function orderedRange(from: string | null, to: string | null): { from: string | 
   return from && to && from > to ? { from: to, to: from } : { from, to };
 }
 
-type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
-
-const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const param = <T extends z.ZodType>(schema: T) => z.preprocess(firstValue, schema);
+const param = queryParam;
 const dayParam = param(z.string().refine(isDay)).nullable().catch(null);
 
 // Each field falls back on its own: a hand-edited or stale URL still shows a page, never a 500.
@@ -128,14 +124,7 @@ const QuerySchema = z.object({
 });
 
 export function parseAuditLogQuery(input: SearchParamsInput): AuditLogQuery {
-  let record: Record<string, string | string[] | undefined>;
-  if (input instanceof URLSearchParams) {
-    record = {};
-    for (const [key, value] of input) record[key] ??= value;
-  } else {
-    record = input;
-  }
-  const parsed = QuerySchema.parse(record);
+  const parsed = QuerySchema.parse(searchParamsRecord(input));
   return {
     actor: parsed.actor,
     action: parsed.action,

@@ -6,6 +6,7 @@
 // LIMIT, and the outer query merges them. That keeps the cost of a page independent of how deep
 // it is and of how many people the site has (see tests/integration/users-list.test.ts, EXPLAIN).
 import { z } from 'zod';
+import { cleanSearch as cleanSearchTerm, queryParam, searchParamsRecord, type SearchParamsInput } from '../query-string';
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { assertCan, type Viewer } from '../access/policy';
@@ -92,9 +93,7 @@ export type UsersPage = {
 
 const flip = (dir: SortDirection): SortDirection => (dir === 'asc' ? 'desc' : 'asc');
 
-// PostgreSQL text cannot hold NUL (the query would fail), and no name or email has control characters.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
-const cleanSearch = (value: string) => value.normalize('NFKC').replace(CONTROL_CHARACTERS, ' ').trim().slice(0, MAX_SEARCH_LENGTH);
+const cleanSearch = (value: string) => cleanSearchTerm(value, MAX_SEARCH_LENGTH);
 
 /** A complete query from a partial one; a missing direction is the sort's natural one. */
 function completeQuery(query: Partial<UsersListQuery>): UsersListQuery {
@@ -106,11 +105,7 @@ function completeQuery(query: Partial<UsersListQuery>): UsersListQuery {
 // ---------------------------------------------------------------------------------------------
 // Query string
 
-type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
-
-const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-
-const param = <T extends z.ZodType>(schema: T) => z.preprocess(firstValue, schema);
+const param = queryParam;
 
 // Each field falls back on its own: a hand-edited or stale URL still shows a page, never a 500.
 const QuerySchema = z.object({
@@ -128,14 +123,7 @@ const QuerySchema = z.object({
 });
 
 export function parseUsersListQuery(input: SearchParamsInput): UsersListQuery {
-  let record: Record<string, string | string[] | undefined>;
-  if (input instanceof URLSearchParams) {
-    record = {};
-    for (const [key, value] of input) record[key] ??= value;
-  } else {
-    record = input;
-  }
-  const parsed = QuerySchema.parse(record);
+  const parsed = QuerySchema.parse(searchParamsRecord(input));
   return {
     q: parsed.q,
     role: parsed.role,
