@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import { emailDomain } from '../email-address';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/password';
 import { DomainError } from '../result';
+import { placeRequestedPerson } from '../spaces/people';
 import { hashInvitationToken, looksLikeToken } from './tokens';
 
 type Tx = Prisma.TransactionClient;
@@ -19,6 +20,8 @@ export type InvitationView =
       siteName: string;
       inviterName: string | null;
       personalMessage: string | null;
+      /** The space they join on accepting (asked for by a space admin), if any. */
+      spaceName: string | null;
       expiresAt: Date;
       accountExists: boolean;
     };
@@ -27,7 +30,7 @@ export async function describeInvitation(db: Db, rawToken: string, now = new Dat
   if (!looksLikeToken(rawToken)) return { state: 'UNKNOWN' };
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(rawToken) },
-    include: { site: { select: { name: true } }, invitedBy: { select: { name: true } } },
+    include: { site: { select: { name: true } }, invitedBy: { select: { name: true } }, space: { select: { name: true } } },
   });
   if (!invitation) return { state: 'UNKNOWN' };
   const account = await db.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
@@ -41,6 +44,7 @@ export async function describeInvitation(db: Db, rawToken: string, now = new Dat
     siteName: invitation.site.name,
     inviterName: invitation.invitedBy?.name ?? null,
     personalMessage: invitation.personalMessage,
+    spaceName: invitation.space?.name ?? null,
     expiresAt: invitation.expiresAt,
     accountExists: account !== null,
   };
@@ -95,9 +99,10 @@ async function consumeInvitation(tx: Tx, rawToken: string, user: { id: string; e
     update: { role: invitation.role },
   });
   await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now } });
+  const audit = { actorId: user.id, siteId: invitation.siteId, ip: meta.ip, userAgent: meta.userAgent };
   await writeAudit(
     tx,
-    { actorId: user.id, siteId: invitation.siteId, ip: meta.ip, userAgent: meta.userAgent },
+    audit,
     {
       action: 'invitation.accepted',
       targetType: 'invitation',
@@ -106,6 +111,9 @@ async function consumeInvitation(tx: Tx, rawToken: string, user: { id: string; e
       after: { role: invitation.role, ...(accessExpiresAt ? { accessExpiresAt: accessExpiresAt.toISOString() } : {}) },
     },
   );
+  if (invitation.spaceId) {
+    await placeRequestedPerson(tx, audit, { siteId: invitation.siteId, spaceId: invitation.spaceId, userId: user.id, jiraRole: invitation.role, addedById: invitation.invitedById });
+  }
   return invitation;
 }
 

@@ -4,9 +4,9 @@ import { writeAudit, type AuditContext } from '../audit';
 import { assertCan, type Viewer } from '../access/policy';
 import { emailDomain, isExternalDomain } from '../email-address';
 import { DomainError } from '../result';
-import { lockSiteMembership } from '../invitations/grant';
+import { grantAccess, lockSiteMembership } from '../invitations/grant';
 import { loadSiteContext, reviewInvitations } from '../invitations/review';
-import { grantAccess } from '../invitations/grant';
+import { placeRequestedPerson } from '../spaces/people';
 import { defaultGuestExpiry, type JiraRole } from '../invitations/invite-users.schema';
 
 export const MAX_REQUEST_NOTE = 500;
@@ -93,6 +93,8 @@ export async function approveRequest(db: Db, viewer: Viewer, requestId: string, 
         data: { state: 'APPROVED', blockingEmail: null, decidedById: viewer.userId, decidedAt: now, grantedRole: chosen },
       });
       if (count !== 1) throw new DomainError('CONFLICT', 'That request was already decided.');
+      // They join the space the space admin asked for when they accept the invitation.
+      if (request.spaceId) await tx.invitation.updateMany({ where: { siteId: viewer.site.id, openEmail: request.email }, data: { spaceId: request.spaceId } });
       await writeAudit(tx, audit, { action: 'access_request.approved', targetType: 'access_request', targetId: request.id, after: { role: chosen, email: request.email } });
     });
     return { role: chosen };
@@ -120,6 +122,9 @@ export async function approveRequest(db: Db, viewer: Viewer, requestId: string, 
     await tx.appRole.upsert({ where: { appId_userId: { appId: site.jiraAppId, userId } }, create: { appId: site.jiraAppId, userId, role: chosen }, update: { role: chosen } });
     // A pending invitation for the same address is now pointless.
     await tx.invitation.updateMany({ where: { siteId: site.id, email: request.email, state: 'PENDING' }, data: { state: 'REVOKED', openEmail: null, revokedAt: now } });
+    if (request.spaceId) {
+      await placeRequestedPerson(tx, audit, { siteId: site.id, spaceId: request.spaceId, userId, jiraRole: chosen, addedById: request.requestedById });
+    }
     await tx.outboxEmail.create({ data: { template: 'access-request-approved', to: request.email, payload: { siteName: site.name, role: chosen, approverName: viewer.name } } });
     await writeAudit(tx, audit, {
       action: 'access_request.approved',

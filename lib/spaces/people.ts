@@ -292,16 +292,7 @@ async function addPerson(db: Db, viewer: Viewer, space: ManagedSpace, email: str
         const other = await guestSpaceOf(tx, siteId, user.id);
         if (other) return refused(oneSpaceMessage(user.name, other));
       }
-      await tx.spaceMembership.create({ data: { spaceId: space.id, userId: user.id, role, addedById: viewer.userId } });
-      if (siteGuest) await tx.guestSpaceAssignment.create({ data: { siteId, userId: user.id, spaceId: space.id } });
-      await writeAudit(tx, audit, {
-        action: 'space.member.added',
-        targetType: 'space',
-        targetId: space.id,
-        targetUserId: user.id,
-        before: { space: space.key, role: null },
-        after: { space: space.key, role },
-      });
+      await placeInSpace(tx, audit, { siteId, space, userId: user.id, role, siteGuest, addedById: viewer.userId });
       return { ...person, outcome: 'ADDED', message: `Added to ${space.name} as ${SPACE_ROLE_LABELS[role]}.` };
     });
   } catch (error) {
@@ -315,6 +306,49 @@ async function addPerson(db: Db, viewer: Viewer, space: ManagedSpace, email: str
     if (other && other.id !== space.id) return refused(oneSpaceMessage(user.name, other));
     return refused(`${user.name}'s spaces changed while you were adding them. Try again.`);
   }
+}
+
+/**
+ * Writes the membership (and, for a site guest, the one-space assignment whose key holds the rule)
+ * with its audit row. Callers check standing and roles first; a unique violation means someone
+ * placed the person at the same moment.
+ */
+export async function placeInSpace(
+  tx: Tx,
+  audit: AuditContext,
+  input: { siteId: string; space: { id: string; key: string }; userId: string; role: SpaceRoleName; siteGuest: boolean; addedById: string | null },
+) {
+  const { siteId, space, userId, role } = input;
+  await tx.spaceMembership.create({ data: { spaceId: space.id, userId, role, addedById: input.addedById } });
+  if (input.siteGuest) await tx.guestSpaceAssignment.create({ data: { siteId, userId, spaceId: space.id } });
+  await writeAudit(tx, audit, {
+    action: 'space.member.added',
+    targetType: 'space',
+    targetId: space.id,
+    targetUserId: userId,
+    before: { space: space.key, role: null },
+    after: { space: space.key, role },
+  });
+}
+
+/**
+ * Where someone joins the space a space admin asked for them, once a site admin let them onto the
+ * site: as Guest when the site role is Guest, as Member otherwise. Skipped (null) when they are
+ * already in it, or a guest who already has their one space.
+ */
+export async function placeRequestedPerson(
+  tx: Tx,
+  audit: AuditContext,
+  input: { siteId: string; spaceId: string; userId: string; jiraRole: 'GUEST' | 'USER' | 'ADMIN'; addedById: string | null },
+): Promise<SpaceRoleName | null> {
+  const space = await tx.space.findFirst({ where: { id: input.spaceId, siteId: input.siteId }, select: { id: true, key: true } });
+  if (!space) return null;
+  const siteGuest = input.jiraRole === 'GUEST';
+  const member = await tx.spaceMembership.findUnique({ where: { spaceId_userId: { spaceId: space.id, userId: input.userId } }, select: { id: true } });
+  if (member || (siteGuest && (await guestSpaceOf(tx, input.siteId, input.userId)))) return null;
+  const role: SpaceRoleName = siteGuest ? 'GUEST' : 'MEMBER';
+  await placeInSpace(tx, audit, { siteId: input.siteId, space, userId: input.userId, role, siteGuest, addedById: input.addedById });
+  return role;
 }
 
 // ---------------------------------------------------------------------------------------------

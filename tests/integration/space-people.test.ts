@@ -14,7 +14,8 @@ import {
   searchSitePeople,
 } from '@/lib/spaces/people';
 import { AddPeopleInput, RequestAccessForInput } from '@/lib/spaces/people.schema';
-import { denyRequest, listPendingRequests } from '@/lib/requests/access-requests';
+import { approveRequest, denyRequest, listPendingRequests } from '@/lib/requests/access-requests';
+import { acceptInvitationWithNewAccount, describeInvitation } from '@/lib/invitations/accept';
 import { restoreAccess, suspendAccess } from '@/lib/users/manage';
 import { listSiteUsers } from '@/lib/users/list';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -480,6 +481,51 @@ describe('Request access for them', () => {
       await Promise.all([a.$disconnect(), b.$disconnect()]);
     }
     expect(await t.db.accessRequest.count({ where: { email: 'twice@partner.example' } })).toBe(1);
+  });
+});
+
+describe('Approving a request a space admin made', () => {
+  const approve = (requestId: string, role?: 'GUEST' | 'USER') => approveRequest(t.db, alana, requestId, role, auditOf(alana));
+  const requestFor = (viewer: Viewer, key: string, email: string) => requestAccessFor(t.db, viewer, key, { email, note: null }, auditOf(viewer));
+
+  it('someone with an account joins the asked-for space as Guest when the request is approved', async () => {
+    const dana = await idOf(DANA);
+    const request = await t.db.accessRequest.findFirstOrThrow({ where: { email: DANA, state: 'PENDING' } });
+    expect(await approve(request.id)).toEqual({ role: 'GUEST' });
+    expect(await roleIn('MKT', DANA)).toBe('GUEST');
+    expect(await t.db.guestSpaceAssignment.findMany({ where: { userId: dana }, select: { spaceId: true } })).toEqual([{ spaceId: await spaceId('MKT') }]);
+    const added = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'space.member.added', targetUserId: dana } });
+    expect(added).toMatchObject({ actorId: alana.userId, after: { space: 'MKT', role: 'GUEST' } });
+    expect(await t.db.spaceMembership.findFirstOrThrow({ where: { userId: dana } })).toMatchObject({ addedById: sam.userId });
+  });
+
+  it('an address without an account is invited, and joins the space when they accept (as Member when approved as User)', async () => {
+    const email = 'riley@acme.com';
+    const request = await requestFor(omar, 'OPS', email);
+    expect(await approve(request.id, 'USER')).toEqual({ role: 'USER' });
+    const invitation = await t.db.invitation.findFirstOrThrow({ where: { email, state: 'PENDING' } });
+    expect(invitation.spaceId).toBe(await spaceId('OPS'));
+    const outboxRow = await t.db.outboxEmail.findFirstOrThrow({ where: { to: email, template: 'invitation' }, orderBy: { createdAt: 'desc' } });
+    expect(await describeInvitation(t.db, (outboxRow.payload as { token: string }).token)).toMatchObject({ state: 'VALID', role: 'USER', spaceName: 'Operations' });
+    // Nothing in the space before they accept.
+    expect(await t.db.spaceMembership.count({ where: { user: { email } } })).toBe(0);
+    const { userId } = await acceptInvitationWithNewAccount(t.db, (outboxRow.payload as { token: string }).token, { name: 'Riley Quinn', password: 'long-enough-pw' });
+    expect(await roleIn('OPS', email)).toBe('MEMBER');
+    expect(await t.db.guestSpaceAssignment.count({ where: { userId } })).toBe(0);
+  });
+
+  it('when the asked-for space is deleted before they accept, acceptance still succeeds, without a space', async () => {
+    const email = 'sky@partner.example';
+    const site = await t.db.site.findFirstOrThrow();
+    const temporary = await t.db.space.create({ data: { siteId: site.id, key: 'TMP', name: 'Temporary' } });
+    await t.db.spaceMembership.create({ data: { spaceId: temporary.id, userId: sam.userId, role: 'ADMINISTRATOR' } });
+    const request = await requestFor(sam, 'TMP', email);
+    await approve(request.id);
+    const outbox = await t.db.outboxEmail.findFirstOrThrow({ where: { to: email, template: 'invitation' }, orderBy: { createdAt: 'desc' } });
+    await t.db.space.delete({ where: { id: temporary.id } });
+    const { userId } = await acceptInvitationWithNewAccount(t.db, (outbox.payload as { token: string }).token, { name: 'Sky Doe', password: 'long-enough-pw' });
+    expect(await t.db.spaceMembership.count({ where: { userId } })).toBe(0);
+    expect(await t.db.siteUser.count({ where: { userId } })).toBe(1);
   });
 });
 

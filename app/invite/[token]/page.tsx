@@ -46,6 +46,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       <h1 className="mb-2 text-xl font-semibold">Join {view.siteName}</h1>
       <p className="mb-4 text-text-subtle">
         {view.inviterName ?? 'A site admin'} invited you to {view.siteName} as a <strong>{JIRA_ROLE_LABELS[view.role]}</strong> in Jira.
+        {view.spaceName ? <> You&apos;ll join the <strong>{view.spaceName}</strong> space.</> : null}
       </p>
       {view.personalMessage ? (
         <blockquote className="mb-4 border-l-4 border-border pl-3 whitespace-pre-line text-text-subtle">{view.personalMessage}</blockquote>
