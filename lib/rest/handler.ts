@@ -5,6 +5,7 @@ import type { Viewer } from '../access/policy';
 import { AccessDenied } from '../access/policy';
 import type { AuditContext } from '../audit';
 import { DomainError, type ErrorCode } from '../result';
+import { TransactionConflictError } from '../db/retry';
 import { authenticateRestRequest } from './auth';
 import { jiraError, MESSAGES, RestError } from './errors';
 
@@ -39,6 +40,8 @@ export async function handleRest(db: Db, request: Request, run: (context: RestCo
     return await run({ db, viewer, tokenId, audit, request, url: new URL(request.url), now });
   } catch (error) {
     if (error instanceof RestError) return error.toResponse();
+    // Serialization failures and deadlocks, once lib/db/retry.ts's retries ran out.
+    if (error instanceof TransactionConflictError) return jiraError(409, [error.message]);
     if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
     if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
     console.error('[rest] unexpected error', error);
