@@ -55,14 +55,33 @@ const MAX_BODY = 100_000;
 export async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type.trim())) throw new RestError(415, [MESSAGES.unsupportedMediaType]);
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) throw new RestError(413, [MESSAGES.bodyTooLarge]);
+  // Read at most MAX_BODY bytes, whatever Content-Length said (or didn't: a chunked body).
+  const text = await readLimited(request.body, MAX_BODY);
+  if (text === null) throw new RestError(413, [MESSAGES.bodyTooLarge]);
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new RestError(400, [MESSAGES.invalidPayload]);
   }
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | null> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A non-negative integer query parameter, `fallback` when absent, a 400 when malformed. */
