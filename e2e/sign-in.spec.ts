@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { mainNav, signIn, signOut } from './support';
+import { expectNoAxeViolations, mainNav, signIn, signOut } from './support';
 
 test('signed out, every page leads to the sign-in page', async ({ page }) => {
   await page.goto('/admin/users');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole('heading', { name: 'Log in to continue' })).toBeVisible();
+  await expectNoAxeViolations(page);
 });
 
 test('a wrong password is refused with a clear message, word for word the one an unknown address gets', async ({ page }) => {

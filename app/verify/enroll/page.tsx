@@ -23,7 +23,7 @@ export default async function VerifyEnrollPage() {
         <TwoStepEnroll qr={<TwoStepQr uri={enrollment.uri} />} manualKey={enrollment.manualKey} uri={enrollment.uri} account={enrollment.account}
           confirm={confirmEnrollmentAction} next="/" />
       ) : (
-        <p>Your authenticator app is already set up. <a className="text-link hover:underline" href="/verify">Continue</a></p>
+        <p>Your authenticator app is already set up. <a className="text-link underline" href="/verify">Continue</a></p>
       )}
     </TwoStepFrame>
   );
