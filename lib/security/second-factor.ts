@@ -67,7 +67,6 @@ export async function passAuthenticatorStep(
   return {};
 }
 
-/** "Authenticator app required" and none set up yet: confirm the new app with a code from it. */
 const ALREADY_SET_UP = 'An authenticator app is already set up for your account.';
 
 /** /verify/enroll's "Get a setup key": the pending secret, made by this POST (the page only reads it). */
@@ -82,6 +81,7 @@ export async function startOwnEnrollment(db: Db, viewer: Viewer, now = new Date(
   if (!(await ensurePendingAuthenticator(db, { userId: viewer.userId, email: viewer.email }, now))) throw new DomainError('CONFLICT', ALREADY_SET_UP);
 }
 
+/** "Authenticator app required" and none set up yet: confirm the new app with a code from it. */
 export async function confirmRequiredEnrollment(db: Db, viewer: Viewer, code: string, context: StepContext, now = new Date()) {
   if (viewer.verification !== 'NEEDS_ENROLLMENT') throw new DomainError('REFUSED', 'Your session doesn’t need to set up an authenticator app right now.');
   await throttle(db, 'verify', { account: viewer.userId, ip: context.ip }, now);
