@@ -1,12 +1,19 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { newNonce, securityHeaders } from './lib/security-headers';
+import { guardRequest } from './lib/request-guard';
 
-// Headers only: authorization is never decided here (every page, action and route handler asks
-// the policy in lib/ itself).
-export function proxy(request: NextRequest) {
+// Headers, and the refusals every state-changing request gets before anything else runs
+// (lib/request-guard.ts: cross-site requests → 403, bodies over 1 MB → 413). Authorization is
+// never decided here (every page, action and route handler asks the policy in lib/ itself).
+export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
   const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https, dev: process.env.NODE_ENV === 'development' });
+  const refused = await guardRequest(request, request.nextUrl.pathname);
+  if (refused) {
+    for (const [name, value] of Object.entries(headers)) refused.headers.set(name, value);
+    return refused;
+  }
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);

@@ -56,7 +56,9 @@ export function TopNav({ siteName, items, settings, apps, user, signOut, account
           </Link>
         ) : null}
         <details className="relative">
-          <summary aria-label="Your profile and settings" className="flex cursor-pointer list-none items-center rounded-full p-0.5 hover:bg-neutral">
+          {/* Named by its text, not aria-label: the avatar's initials are visible but aria-hidden. */}
+          <summary className="flex cursor-pointer list-none items-center rounded-full p-0.5 hover:bg-neutral">
+            <span className="sr-only">Your profile and settings</span>
             <Avatar name={user.name} size={28} />
           </summary>
           <div className="absolute right-0 z-20 mt-1 w-64 rounded border border-border bg-surface p-2 shadow-lg">

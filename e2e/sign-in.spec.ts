@@ -1,19 +1,22 @@
 import { expect, test } from '@playwright/test';
-import { mainNav, signIn, signOut } from './support';
+import { expectNoAxeViolations, mainNav, signIn, signOut } from './support';
 
 test('signed out, every page leads to the sign-in page', async ({ page }) => {
   await page.goto('/admin/users');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole('heading', { name: 'Log in to continue' })).toBeVisible();
+  await expectNoAxeViolations(page);
 });
 
-test('a wrong password is refused with a clear message', async ({ page }) => {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill('alana.admin@acme.com');
-  await page.getByLabel('Password').fill('not-the-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('form').getByRole('alert')).toHaveText('Incorrect email address or password.');
-  await expect(page).toHaveURL(/\/login/);
+test('a wrong password is refused with a clear message, word for word the one an unknown address gets', async ({ page }) => {
+  for (const email of ['alana.admin@acme.com', 'no.account.here@acme.com']) {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.locator('form').getByRole('alert')).toHaveText('Incorrect email address or password.');
+    await expect(page).toHaveURL(/\/login/);
+  }
 });
 
 test('the site admin sees every experience and Settings → User management', async ({ page }) => {

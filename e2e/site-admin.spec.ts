@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn, signOut } from './support';
+import { expectNoAxeViolations, signIn, signOut } from './support';
 
 /** Opens a More actions (•••) menu unless it is already open (it stays open across a refresh). */
 async function openMenu(page: Page, label: string) {
@@ -11,12 +11,14 @@ async function openProfile(page: Page, name: string) {
   await page.goto('/admin/users');
   await page.getByRole('link', { name }).first().click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expectNoAxeViolations(page);
 }
 
 test('approve one access request and deny another; both people see the outcome', async ({ page, browser }) => {
   // Dana asks for access.
   await signIn(page, 'dana.kim@pixelworks.studio');
   await expect(page).toHaveURL('/request-access');
+  await expectNoAxeViolations(page);
   await page.getByLabel('Note to the site admins (optional)').fill('I design the new onboarding flow with Sam.');
   await page.getByRole('button', { name: 'Request access' }).click();
   await expect(page.getByText(/^You requested access on \d{4}-\d{2}-\d{2}\. A site admin will review your request\.$/)).toBeVisible();
@@ -29,6 +31,7 @@ test('approve one access request and deny another; both people see the outcome',
   await expect(morgan).toContainText('morgan.lee@freelance.dev');
   await expect(morgan).toContainText('External');
   await expect(morgan).toContainText('I am the freelance designer working with the Marketing team on the launch.');
+  await expectNoAxeViolations(page);
   // Quick approve from More actions (•••).
   await openMenu(page, 'More actions for Morgan Lee');
   await morgan.getByRole('button', { name: 'Approve' }).click();
@@ -39,6 +42,7 @@ test('approve one access request and deny another; both people see the outcome',
   await page.goto('/admin/requests');
   await page.getByRole('link', { name: 'Review request from Dana Kim' }).click();
   await expect(page.getByText('I design the new onboarding flow with Sam.')).toBeVisible();
+  await expectNoAxeViolations(page);
   await page.getByLabel('Message to Dana Kim (optional)').fill('Please ask Sam to invite you to the Marketing space.');
   await page.getByRole('button', { name: 'Deny' }).click();
   await expect(page.locator('dd', { hasText: 'Denied by Alana Admin' })).toBeVisible();
@@ -113,11 +117,18 @@ test('suspend and restore access', async ({ page, browser }) => {
   await page.getByRole('dialog', { name: "Restore Omar Haddad's access?" }).getByRole('button', { name: 'Restore access' }).click();
   await signIn(omar, 'omar.haddad@acme.com');
   await expect(omar).toHaveURL('/spaces');
+
+  // Both changes are in the audit log.
+  await page.goto('/admin/audit-log');
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Omar Haddad/ }).first()).toBeVisible();
+  await expectNoAxeViolations(page);
 });
 
 test('billing: moving to Free is refused while the site has guests', async ({ page }) => {
   await signIn(page, 'alana.admin@acme.com');
   await page.goto('/admin/billing');
+  await expectNoAxeViolations(page);
   await page.getByLabel(/^Free/).check();
   await page.getByRole('button', { name: 'Change plan' }).click();
   await expect(page.locator('form').getByRole('alert')).toContainText("You can't move to Free while your site has guests.");

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mainNav, signIn } from './support';
+import { expectNoAxeViolations, mainNav, signIn } from './support';
 
 const NO_ACCESS = "You don't have access to this page";
 
@@ -18,12 +18,15 @@ test('a space admin adds the spaceless guest to a space; the guest sees only tha
   // Space admin of MKT: sidebar More actions (•••) → Space settings → People.
   await signIn(page, 'sam.rivera@acme.com');
   await page.goto('/spaces/MKT');
+  await expectNoAxeViolations(page);
   await page.getByLabel('More actions for Marketing').click();
   await page.getByRole('link', { name: 'Space settings' }).click();
   await expect(page.getByRole('heading', { name: 'People' })).toBeVisible();
+  await expectNoAxeViolations(page);
 
   const results = await addToSpace(page, 'MKT', 'jordan.blake@northwind-consulting.com', 'Guest');
   await expect(results).toContainText('Added');
+  await expectNoAxeViolations(page); // the Add people dialog with its results
   await page.getByRole('dialog', { name: 'Add people' }).getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('row', { name: /Jordan Blake/ })).toContainText('Guest');
 
@@ -33,10 +36,12 @@ test('a space admin adds the spaceless guest to a space; the guest sees only tha
   await expect(guest).toHaveURL('/spaces/MKT');
   await expect(mainNav(guest)).toHaveText(['Marketing']);
   await expect(guest.getByRole('link', { name: 'Draft Q1 launch campaign brief' })).toBeVisible();
+  await expectNoAxeViolations(guest);
   for (const path of ['/spaces/ENG', '/spaces/ENG/items/1', '/spaces', '/dashboards', '/goals', '/people', '/admin/users']) {
     await guest.goto(path);
     await expect(guest.getByRole('heading', { name: NO_ACCESS })).toBeVisible();
   }
+  await expectNoAxeViolations(guest);
 
   // Adding the same guest to a second space is refused, naming the first.
   const priya = await (await browser.newContext()).newPage();
@@ -74,9 +79,11 @@ test('a space admin adds the spaceless guest to a space; the guest sees only tha
   await share.getByRole('button', { name: /Jordan Blake/ }).click();
   await share.getByRole('button', { name: 'Share', exact: true }).click();
   await expect(share.getByRole('list', { name: 'Shared with' })).toContainText('Jordan Blake');
+  await expectNoAxeViolations(lee);
 
   await guest.goto('/spaces/ENG/items/2');
   await expect(guest.getByRole('heading', { name: 'Flaky test: invitation expiry' })).toBeVisible();
+  await expectNoAxeViolations(guest);
   for (const path of ['/spaces/ENG/items/1', '/spaces/ENG', '/spaces/ENG/items/3']) {
     await guest.goto(path);
     await expect(guest.getByRole('heading', { name: NO_ACCESS })).toBeVisible();

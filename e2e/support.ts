@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export const DEMO_PASSWORD = 'portico-demo';
 
@@ -11,11 +12,21 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 }
 
 export async function signOut(page: Page) {
-  await page.getByLabel('Your profile and settings').click();
+  await page.locator('summary').filter({ hasText: 'Your profile and settings' }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 
 export function mainNav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+}
+
+/**
+ * axe-core on the page as it is now: no WCAG 2.0/2.1 level A or AA violation (issue 7). The
+ * failure lists each rule with the elements that break it.
+ */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(violations, `axe on ${new URL(page.url()).pathname}`).toEqual([]);
 }

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { base32Decode, totp } from '../lib/security/totp';
-import { signIn } from './support';
+import { expectNoAxeViolations, signIn } from './support';
 
 async function setTwoStepPolicy(page: Page, method: 'None' | 'Authenticator app required') {
   await page.goto('/admin/security/external-users');
@@ -8,6 +8,7 @@ async function setTwoStepPolicy(page: Page, method: 'None' | 'Authenticator app 
   await page.getByRole('button', { name: 'Review external users' }).click();
   const review = page.getByRole('region', { name: 'Review external users' });
   await expect(review).toBeVisible();
+  await expectNoAxeViolations(page);
   return review;
 }
 
@@ -38,15 +39,20 @@ test('the admin requires an authenticator app for external users; a guest is for
   await signIn(guest, 'jordan.blake@northwind-consulting.com');
   await expect(guest).toHaveURL('/verify/enroll');
   await expect(guest.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible();
+  await expectNoAxeViolations(guest);
   // Nothing else opens until the second factor is set up.
   await guest.goto('/spaces/MKT');
   await expect(guest).toHaveURL(/\/verify/);
   await guest.goto('/verify/enroll');
+  // Viewing the page made no secret; this button does, and the page then shows it.
+  await guest.getByRole('button', { name: 'Get a setup key' }).click();
   await guest.getByText('Can’t scan the code?').click();
+  await expectNoAxeViolations(guest);
   const key = (await guest.getByTestId('manual-key').textContent())!.replace(/\s+/g, '');
   await guest.getByLabel('Verification code').fill(totp(base32Decode(key), new Date()));
   await guest.getByRole('button', { name: 'Verify and turn on' }).click();
   await expect(guest.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await expectNoAxeViolations(guest);
   await guest.getByRole('button', { name: 'Continue' }).click();
   await expect(guest).toHaveURL('/spaces/MKT');
   await expect(guest.getByRole('link', { name: 'Draft Q1 launch campaign brief' })).toBeVisible();

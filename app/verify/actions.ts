@@ -1,9 +1,10 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/actions';
 import { prisma } from '@/lib/db/client';
-import { passAuthenticatorStep, reverifyPassword, confirmRequiredEnrollment } from '@/lib/security/second-factor';
+import { passAuthenticatorStep, reverifyPassword, confirmRequiredEnrollment, startRequiredEnrollment } from '@/lib/security/second-factor';
 import { sendEmailPasscode, verifyEmailPasscode } from '@/lib/security/email-passcode';
 
 // The /verify steps. These are the only actions a session may call while its two-step
@@ -49,6 +50,18 @@ export const verifyAuthenticatorAction = defineAction({
   run: async ({ code, kind }, { viewer, audit }) => {
     const { recoveryCodesLeft } = await passAuthenticatorStep(prisma, viewer, { kind, code }, { ip: audit.ip, audit });
     return recoveryCodesLeft === undefined ? 'Verified.' : `Verified. You have ${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? '' : 's'} left.`;
+  },
+});
+
+/** "Get a setup key": makes the pending secret (the enrollment page itself only shows it). */
+export const startEnrollmentAction = defineAction({
+  input: z.object({}),
+  permission: anySignedIn,
+  whileVerificationPending: true,
+  run: async (_input, { viewer }) => {
+    await startRequiredEnrollment(prisma, viewer);
+    revalidatePath('/verify/enroll');
+    return 'Your setup key is ready.';
   },
 });
 

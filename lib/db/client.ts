@@ -1,11 +1,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
+import { retryingTransactions } from './retry';
 
 export type Db = PrismaClient;
 
 export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  // Every `$transaction(fn)` is retried on serialization failures and deadlocks (lib/db/retry.ts).
+  return retryingTransactions(new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) }));
 }
 
 // One client per process; survives Next's dev-mode module reloads.

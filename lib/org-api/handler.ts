@@ -7,6 +7,7 @@ import type { Viewer } from '../access/policy';
 import { AccessDenied } from '../access/policy';
 import type { AuditContext } from '../audit';
 import { DomainError, type ErrorCode } from '../result';
+import { TransactionConflictError } from '../db/retry';
 import { RestError } from '../rest/errors';
 import { authenticateOrgApiRequest } from './auth';
 import { adminError, AdminApiFailure, ORG_API_MESSAGES } from './errors';
@@ -46,6 +47,8 @@ export async function handleOrgApi(db: Db, request: Request, orgId: string, run:
     if (error instanceof AdminApiFailure) return error.toResponse();
     // lib/rest/handler.ts readJsonBody's refusals (415, 413, 400), in this API's shape.
     if (error instanceof RestError) return adminError(error.status, error.messages, error.headers);
+    // Serialization failures and deadlocks, once lib/db/retry.ts's retries ran out.
+    if (error instanceof TransactionConflictError) return adminError(409, error.message);
     if (error instanceof DomainError) return adminError(STATUS_OF[error.code] ?? 400, error.message);
     if (error instanceof AccessDenied) return adminError(403, "You don't have permission to do that.");
     console.error('[org-api] unexpected error', error);

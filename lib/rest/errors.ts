@@ -58,6 +58,7 @@ export const MESSAGES = {
   suspended: 'Your access to this site is suspended. Contact your site admin.',
   noSiteAccess: "You don't have access to this site.",
   invalidPayload: 'Invalid request payload. Refer to the REST API documentation and try again.',
+  bodyTooLarge: 'The request body is too large. The limit is 100 KB.',
   unsupportedMediaType: 'Send the request body as JSON (Content-Type: application/json).',
   internal: 'Something went wrong on our side. Try again in a moment.',
   projectNotFound: (key: string) => `No project could be found with key '${key}'.`,

@@ -5,6 +5,7 @@ import type { Viewer } from '../access/policy';
 import { AccessDenied } from '../access/policy';
 import type { AuditContext } from '../audit';
 import { DomainError, type ErrorCode } from '../result';
+import { TransactionConflictError } from '../db/retry';
 import { authenticateRestRequest } from './auth';
 import { jiraError, MESSAGES, RestError } from './errors';
 
@@ -39,6 +40,8 @@ export async function handleRest(db: Db, request: Request, run: (context: RestCo
     return await run({ db, viewer, tokenId, audit, request, url: new URL(request.url), now });
   } catch (error) {
     if (error instanceof RestError) return error.toResponse();
+    // Serialization failures and deadlocks, once lib/db/retry.ts's retries ran out.
+    if (error instanceof TransactionConflictError) return jiraError(409, [error.message]);
     if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
     if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
     console.error('[rest] unexpected error', error);
@@ -52,14 +55,33 @@ const MAX_BODY = 100_000;
 export async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type.trim())) throw new RestError(415, [MESSAGES.unsupportedMediaType]);
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw new RestError(413, [MESSAGES.invalidPayload]);
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) throw new RestError(413, [MESSAGES.bodyTooLarge]);
+  // Read at most MAX_BODY bytes, whatever Content-Length said (or didn't: a chunked body).
+  const text = await readLimited(request.body, MAX_BODY);
+  if (text === null) throw new RestError(413, [MESSAGES.bodyTooLarge]);
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new RestError(400, [MESSAGES.invalidPayload]);
   }
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | null> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A non-negative integer query parameter, `fallback` when absent, a 400 when malformed. */

@@ -14,7 +14,34 @@ export const AUTHENTICATOR_ISSUER = 'Portico';
 
 export type Enrollment = { manualKey: string; uri: string; account: string; issuer: string };
 
-/** The pending (not yet confirmed) secret's setup details, creating the secret if there is none; null once confirmed. */
+function enrollmentOf(secret: Buffer, email: string): Enrollment {
+  return {
+    manualKey: formatManualKey(secret),
+    uri: otpauthUri({ issuer: AUTHENTICATOR_ISSUER, account: email, secret }),
+    account: email,
+    issuer: AUTHENTICATOR_ISSUER,
+  };
+}
+
+export type PendingAuthenticator = { state: 'NONE' } | { state: 'CONFIRMED' } | { state: 'PENDING'; enrollment: Enrollment };
+
+/**
+ * What the setup pages show, read only (a GET creates nothing): the pending secret's setup
+ * details, or NONE (the page offers "Get a setup key", which calls ensurePendingAuthenticator), or
+ * CONFIRMED. A pending secret sealed under an older AUTH_SECRET counts as none.
+ */
+export async function pendingAuthenticator(db: Db, user: { userId: string; email: string }): Promise<PendingAuthenticator> {
+  const existing = await db.authenticatorSecret.findUnique({ where: { userId: user.userId } });
+  if (!existing) return { state: 'NONE' };
+  if (existing.confirmedAt) return { state: 'CONFIRMED' };
+  try {
+    return { state: 'PENDING', enrollment: enrollmentOf(open(existing.secret, user.userId), user.email) };
+  } catch {
+    return { state: 'NONE' };
+  }
+}
+
+/** The pending (not yet confirmed) secret's setup details, creating the secret if there is none; null once confirmed. A POST's work only. */
 export async function ensurePendingAuthenticator(db: Db, user: { userId: string; email: string }, now = new Date()): Promise<Enrollment | null> {
   const existing = await db.authenticatorSecret.findUnique({ where: { userId: user.userId } });
   if (existing?.confirmedAt) return null;
@@ -39,12 +66,7 @@ export async function ensurePendingAuthenticator(db: Db, user: { userId: string;
     if (stored.confirmedAt) return null;
     secret = open(stored.secret, user.userId);
   }
-  return {
-    manualKey: formatManualKey(secret),
-    uri: otpauthUri({ issuer: AUTHENTICATOR_ISSUER, account: user.email, secret }),
-    account: user.email,
-    issuer: AUTHENTICATOR_ISSUER,
-  };
+  return enrollmentOf(secret, user.email);
 }
 
 export type CodeCheck = 'OK' | 'INVALID' | 'REPLAYED' | 'NO_AUTHENTICATOR';

@@ -7,7 +7,7 @@ import { isVerified, type Viewer } from '../access/policy';
 import { writeAudit, type AuditContext } from '../audit';
 import { verifyPassword } from '../auth/password';
 import { DomainError } from '../result';
-import { acceptTotpCode, CODE_MESSAGES, confirmAuthenticator, markSecondFactor } from './authenticator';
+import { acceptTotpCode, CODE_MESSAGES, confirmAuthenticator, ensurePendingAuthenticator, markSecondFactor } from './authenticator';
 import { spendRecoveryCode } from './recovery-codes';
 import { throttle } from './throttle';
 
@@ -65,6 +65,20 @@ export async function passAuthenticatorStep(
   });
   if (input.kind === 'recovery') return { recoveryCodesLeft: await db.recoveryCode.count({ where: { userId: viewer.userId, usedAt: null } }) };
   return {};
+}
+
+const ALREADY_SET_UP = 'An authenticator app is already set up for your account.';
+
+/** /verify/enroll's "Get a setup key": the pending secret, made by this POST (the page only reads it). */
+export async function startRequiredEnrollment(db: Db, viewer: Viewer, now = new Date()) {
+  if (viewer.verification !== 'NEEDS_ENROLLMENT') throw new DomainError('REFUSED', 'Your session doesn’t need to set up an authenticator app right now.');
+  if (!(await ensurePendingAuthenticator(db, { userId: viewer.userId, email: viewer.email }, now))) throw new DomainError('CONFLICT', ALREADY_SET_UP);
+}
+
+/** Account settings' "Get a setup key" (anyone, once fully verified). */
+export async function startOwnEnrollment(db: Db, viewer: Viewer, now = new Date()) {
+  if (!isVerified(viewer)) throw new DomainError('REFUSED', 'Verify your identity first.');
+  if (!(await ensurePendingAuthenticator(db, { userId: viewer.userId, email: viewer.email }, now))) throw new DomainError('CONFLICT', ALREADY_SET_UP);
 }
 
 /** "Authenticator app required" and none set up yet: confirm the new app with a code from it. */

@@ -219,7 +219,14 @@ async function ownAuthenticator(db: Db, session: SessionToken | null) {
   await db.authenticatorSecret.create({ data: { userId: session.sub, secret: seal(generateTotpSecret(), session.sub), confirmedAt: new Date() } });
 }
 
+/** A pending (unconfirmed) authenticator secret, as "Get a setup key" makes it. */
+async function pendingAuthenticator(db: Db, session: SessionToken | null) {
+  if (!session) return;
+  await db.authenticatorSecret.create({ data: { userId: session.sub, secret: seal(generateTotpSecret(), session.sub) } });
+}
+
 /** The session's last password was 31 days ago: past the policy's 30-day session expiration (external users). */
+
 async function expiredSession(db: Db, session: SessionToken | null) {
   if (session) await db.session.update({ where: { id: session.sid }, data: { verifiedAt: new Date(Date.now() - 31 * 86_400_000) } });
 }
@@ -387,7 +394,17 @@ const ROWS: PageRow[] = [
   }),
   row({
     url: '/account/security/two-step/setup',
-    checks: 'canManageOwnTwoStep: signed in, verified, not suspended (the page makes the pending secret on first view)',
+    checks: 'canManageOwnTwoStep: signed in, verified, not suspended (viewing it creates no secret: "Get a setup key" does)',
+    cells: 'login ok   ok   ok   ok   ok   ok   ok   no   ok   ok   ok',
+    shows: ['Set up an authenticator app', 'Get a setup key'],
+    secret: ['Get a setup key', 'otpauth://'],
+    hides: ['otpauth://'],
+  }),
+  row({
+    url: '/account/security/two-step/setup',
+    scenario: 'a setup key was made ("Get a setup key")',
+    setup: pendingAuthenticator,
+    checks: 'canManageOwnTwoStep: signed in, verified, not suspended',
     cells: 'login ok   ok   ok   ok   ok   ok   ok   no   ok   ok   ok',
     shows: ['Set up an authenticator app', 'Scan this QR code with the app', 'Your password'],
     secret: ['Scan this QR code with the app', 'Your password', 'otpauth://'],
@@ -475,6 +492,18 @@ const ROWS: PageRow[] = [
     url: '/verify/enroll',
     scenario: 'policy: authenticator app required',
     setup: policy('TOTP'),
+    checks: "requireVerificationStep('NEEDS_ENROLLMENT'); viewing it creates no secret",
+    cells: EXTERNAL_AT_STEP,
+    shows: ['Set up two-step verification', 'requires external users to verify their identity with an authenticator app', 'Get a setup key'],
+    hides: ['otpauth://'],
+  }),
+  row({
+    url: '/verify/enroll',
+    scenario: 'policy: authenticator app required; a setup key was made',
+    setup: async (db, session) => {
+      await policy('TOTP')(db);
+      await pendingAuthenticator(db, session);
+    },
     checks: "requireVerificationStep('NEEDS_ENROLLMENT')",
     cells: EXTERNAL_AT_STEP,
     shows: ['Set up two-step verification', 'requires external users to verify their identity with an authenticator app', 'Scan this QR code with the app'],

@@ -6,8 +6,8 @@ import { seedDemo, DEMO_PASSWORD } from '@/prisma/seed';
 import { loadViewer } from '@/lib/access/viewer';
 import { can, homePath, type Viewer } from '@/lib/access/policy';
 import { base32Decode, totp } from '@/lib/security/totp';
-import { ensurePendingAuthenticator, regenerateRecoveryCodes, resetTwoStep, turnOffAuthenticator, twoStepStatusFor } from '@/lib/security/authenticator';
-import { confirmOwnEnrollment, confirmRequiredEnrollment, passAuthenticatorStep } from '@/lib/security/second-factor';
+import { ensurePendingAuthenticator, pendingAuthenticator, regenerateRecoveryCodes, resetTwoStep, turnOffAuthenticator, twoStepStatusFor } from '@/lib/security/authenticator';
+import { confirmOwnEnrollment, confirmRequiredEnrollment, passAuthenticatorStep, startOwnEnrollment } from '@/lib/security/second-factor';
 import { getExternalPolicy, updateExternalPolicy } from '@/lib/security/policy';
 import { DomainError } from '@/lib/result';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -82,6 +82,25 @@ async function enrollLee(now: Date) {
 }
 
 describe('turning on an authenticator app (any user, internal too)', () => {
+  it('viewing the setup page makes no secret; "Get a setup key" makes one, which reloads keep showing until confirmed', async () => {
+    const email = 'priya.shah@acme.com';
+    const viewer = await viewerOf(await signIn(email));
+    const who = { userId: viewer.userId, email };
+    expect(await pendingAuthenticator(t.db, who)).toEqual({ state: 'NONE' });
+    expect(await pendingAuthenticator(t.db, who)).toEqual({ state: 'NONE' });
+    expect(await t.db.authenticatorSecret.count({ where: { userId: viewer.userId } })).toBe(0);
+
+    await startOwnEnrollment(t.db, viewer);
+    const shown = await pendingAuthenticator(t.db, who);
+    expect(shown).toMatchObject({ state: 'PENDING', enrollment: { account: email, issuer: 'Portico' } });
+    expect(await pendingAuthenticator(t.db, who)).toEqual(shown);
+    // Pressing it again (another tab) keeps the same key.
+    await startOwnEnrollment(t.db, viewer);
+    expect(await pendingAuthenticator(t.db, who)).toEqual(shown);
+    expect(await t.db.authenticatorSecret.count({ where: { userId: viewer.userId } })).toBe(1);
+    await t.db.authenticatorSecret.deleteMany({ where: { userId: viewer.userId } });
+  });
+
   it('confirms with a code from the app, shows 10 recovery codes once, and then asks for a code at every sign-in', async () => {
     const now = nextWindow();
     const viewer = await viewerOf(await signIn(LEE));

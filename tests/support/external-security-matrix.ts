@@ -257,6 +257,24 @@ export const SECURITY_ROWS: MatrixRow[] = [
   },
   {
     source: VERIFY,
+    name: 'startEnrollmentAction',
+    scenario: '(policy: authenticator app required; "Get a setup key")',
+    checks: 'the session is at the enrollment step (external user on the site without an app)',
+    cells: cells('U    R    R    R    R    ok   ok   ok   R    R    ok   R', STEP),
+    mutates: true,
+    call: async (c, action) => {
+      if (isExternalOnSite(c)) await setPolicy(c, 'TOTP');
+      return run(action, {});
+    },
+    verify: async (c) => {
+      expect(c.value).toBe('Your setup key is ready.');
+      // The pending secret exists now (the page only shows it), not yet confirmed.
+      expect((await c.db.authenticatorSecret.findUniqueOrThrow({ where: { userId: await actorOf(c) } })).confirmedAt).toBeNull();
+      expect(c.request.revalidated).toEqual(['/verify/enroll']);
+    },
+  },
+  {
+    source: VERIFY,
     name: 'confirmEnrollmentAction',
     scenario: '(policy: authenticator app required; a code from the new app)',
     checks: 'the session is at the enrollment step (external user on the site without an app)',
@@ -279,6 +297,20 @@ export const SECURITY_ROWS: MatrixRow[] = [
   },
 
   // ----- Account settings → Security → Two-step verification (the owner) -------------------------
+  {
+    source: TWO_STEP,
+    name: 'startAuthenticatorSetupAction',
+    scenario: '("Get a setup key" on the setup page)',
+    checks: 'signed in, verified and not suspended (anyone sets up their own app)',
+    cells: cells('U    ok   ok   ok   ok   ok   ok   ok   F    ok   ok   ok'),
+    mutates: true,
+    call: async (_c, action) => run(action, {}),
+    verify: async (c) => {
+      expect(c.value).toBe('Your setup key is ready.');
+      expect((await c.db.authenticatorSecret.findUniqueOrThrow({ where: { userId: await actorOf(c) } })).confirmedAt).toBeNull();
+      expect(c.request.revalidated).toEqual(['/account/security/two-step/setup']);
+    },
+  },
   {
     source: TWO_STEP,
     name: 'turnOnAuthenticatorAction',

@@ -326,8 +326,8 @@ export async function snapshotWorld(db: Db, ownSession: string | null) {
         select: { organizationId: true, twoStepMethod: true, sessionMaxMinutes: true, idleTimeoutMinutes: true, apiTokensAllowed: true, sessionsResetAt: true },
         orderBy: { organizationId: 'asc' },
       }),
-      // Confirmed authenticator apps (a pending one is made by viewing the setup page, by design).
-      db.authenticatorSecret.findMany({ where: { confirmedAt: { not: null } }, select: { userId: true, secret: true, confirmedAt: true }, orderBy: { userId: 'asc' } }),
+      // Authenticator apps, pending ones too: viewing a setup page creates none ("Get a setup key" does).
+      db.authenticatorSecret.findMany({ select: { userId: true, secret: true, confirmedAt: true }, orderBy: { userId: 'asc' } }),
     ]);
   return { organizations, users, siteUsers, appRoles, memberships, assignments, grants, spaces, items, comments, shares, invitations, outbox, requests, audit, sessions, apiTokens, orgApiKeys, policies, authenticators };
 }

@@ -23,7 +23,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <h1 className="mb-3 text-xl font-semibold">{titles[view.state]}</h1>
         <p className="mb-6 text-text-subtle">{invitationStateMessage(view.state)}</p>
         <p className="text-text-subtle">
-          Already have an account? <Link className="text-link hover:underline" href="/login?callbackUrl=%2Frequest-access">Log in and request access</Link>.
+          Already have an account? <Link className="text-link underline" href="/login?callbackUrl=%2Frequest-access">Log in and request access</Link>.
         </p>
       </CenteredCard>
     );

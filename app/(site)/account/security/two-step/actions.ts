@@ -5,10 +5,21 @@ import { z } from 'zod';
 import { defineAction } from '@/lib/actions';
 import { prisma } from '@/lib/db/client';
 import { canManageOwnTwoStep, regenerateRecoveryCodes, turnOffAuthenticator } from '@/lib/security/authenticator';
-import { confirmOwnEnrollment } from '@/lib/security/second-factor';
+import { confirmOwnEnrollment, startOwnEnrollment } from '@/lib/security/second-factor';
 
 const PATH = '/account/security/two-step';
 const Code = z.string({ error: 'Enter the code from your authenticator app.' }).trim().min(1, 'Enter the code from your authenticator app.').max(20, 'That code is too long.');
+
+/** "Get a setup key" on the setup page: makes the pending secret (the page itself only shows it). */
+export const startAuthenticatorSetupAction = defineAction({
+  input: z.object({}),
+  permission: canManageOwnTwoStep,
+  run: async (_input, { viewer }) => {
+    await startOwnEnrollment(prisma, viewer);
+    revalidatePath(`${PATH}/setup`);
+    return 'Your setup key is ready.';
+  },
+});
 
 /** Account settings → Security → Two-step verification: anyone turns on their own authenticator app. */
 export const turnOnAuthenticatorAction = defineAction({

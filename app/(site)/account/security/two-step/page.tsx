@@ -28,7 +28,7 @@ export default async function TwoStepPage() {
       <h1 className="mt-2 mb-4 text-2xl font-semibold">Two-step verification</h1>
       <p className="mb-6 text-text-subtle">
         With two-step verification on, logging in needs your password and a code from an authenticator app on your phone, so a stolen
-        password alone isn’t enough. <Link href="/account/security/api-tokens" className="text-link hover:underline">API tokens</Link> are
+        password alone isn’t enough. <Link href="/account/security/api-tokens" className="text-link underline">API tokens</Link> are
         not affected.
       </p>
       {status.authenticator === 'ON' ? (
