@@ -7,6 +7,7 @@ import type { AuditContext } from '../audit';
 import { DomainError, type ErrorCode } from '../result';
 import { authenticateRestRequest } from './auth';
 import { jiraError, MESSAGES, RestError } from './errors';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/unavailable';
 
 export type RestContext = {
   db: Db;
@@ -41,6 +42,7 @@ export async function handleRest(db: Db, request: Request, run: (context: RestCo
     if (error instanceof RestError) return error.toResponse();
     if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
     if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
+    if (isDatabaseUnavailable(error)) return jiraError(503, [UNAVAILABLE_MESSAGE], {}, { 'Retry-After': '5' });
     console.error('[rest] unexpected error', error);
     return jiraError(500, [MESSAGES.internal]);
   }
