@@ -1,12 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { UNAVAILABLE_DIGEST, isDatabaseUnavailable } from './unavailable';
+import { reportDatabaseTrouble } from './outage';
 
 export type Db = PrismaClient;
 
-export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
+export function createPrismaClient(connectionString = process.env.DATABASE_URL, options: { onConnectionLost?: () => void } = {}): PrismaClient {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  // A pooled connection the server dropped (restart, failover) is an event, not a crash.
+  const onError = () => options.onConnectionLost?.();
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, { onPoolError: onError, onConnectionError: onError }),
+  });
 }
 
 /**
@@ -15,13 +20,16 @@ export function createPrismaClient(connectionString = process.env.DATABASE_URL):
  * from them. Same client otherwise (the extension only rethrows).
  */
 function createAppPrismaClient(): PrismaClient {
-  return createPrismaClient().$extends({
+  return createPrismaClient(undefined, { onConnectionLost: reportDatabaseTrouble }).$extends({
     query: {
       async $allOperations({ args, query }) {
         try {
           return await query(args);
         } catch (error) {
-          if (isDatabaseUnavailable(error) && typeof error === 'object' && error !== null) Object.assign(error, { digest: UNAVAILABLE_DIGEST });
+          if (isDatabaseUnavailable(error)) {
+            reportDatabaseTrouble();
+            if (typeof error === 'object' && error !== null) Object.assign(error, { digest: UNAVAILABLE_DIGEST });
+          }
           throw error;
         }
       },
