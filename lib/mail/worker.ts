@@ -60,7 +60,7 @@ export const DEFAULT_STALLED_SECONDS = 300;
  * (cap on one delay, default 900), PORTICO_MAIL_RETRY_LIMIT (default 8) and
  * PORTICO_MAIL_STALLED_SECONDS (default 300).
  */
-export function mailTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<MailWorkerOptions, 'retry' | 'stalledSeconds'> {
+export function mailTuningFromEnv(env: Record<string, string | undefined> = process.env): Pick<MailWorkerOptions, 'retry' | 'stalledSeconds'> {
   const number = (name: string, min: number): number | undefined => {
     const raw = env[name]?.trim();
     if (!raw) return undefined;
