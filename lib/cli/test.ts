@@ -103,6 +103,12 @@ async function main() {
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
+  if (process.argv.includes('--figures')) {
+    // Only the figures line, from the files the last runs left (e.g. after running single stages).
+    const figures = figuresLine();
+    console.log(figures.line);
+    process.exit(figures.failed === 0 ? 0 : 1);
+  }
   fs.mkdirSync(REPORTS, { recursive: true });
   fs.rmSync(FIGURES, { recursive: true, force: true });
   const started = Date.now();

@@ -311,8 +311,10 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
     max: 4,
     application_name: 'portico-mail',
     schedule: false,
-    // Stalled sends are found by this check: several times per stalledSeconds, at most once a minute.
+    // Stalled sends are found by pg-boss's supervise pass, whose expiry step runs at most once per
+    // monitor interval: both several times per stalledSeconds, at most once a minute (the defaults).
     superviseIntervalSeconds: Math.max(1, Math.min(60, Math.floor(stalledSeconds / 4))),
+    monitorIntervalSeconds: Math.max(1, Math.min(60, Math.floor(stalledSeconds / 4))),
   });
   let stopped = false;
   // Once stopping, connection errors are expected (an embedded PostgreSQL may stop alongside us).
