@@ -98,6 +98,7 @@ export class Cluster {
 
   async start(): Promise<void> {
     fs.mkdirSync(LOG_DIR, { recursive: true });
+    for (const file of fs.readdirSync(LOG_DIR)) if (file.startsWith(`${this.name}-`)) fs.rmSync(path.join(LOG_DIR, file));
     fs.rmSync(this.pgDir, { recursive: true, force: true });
     await this.startPostgres();
     await migrateAndSeed(this.databaseUrl, log);
