@@ -149,6 +149,10 @@ describe('faults in a scaled deployment', () => {
       const auditBefore = await cluster.db.auditEvent.count();
       const pids = cluster.servers.map((server) => server.process.pid);
 
+      // Invitations in flight on both servers when PostgreSQL stops (right after the first answer).
+      const inFlight = Array.from({ length: 8 }, (_, i) => `in-flight-${i}@pg-restart${i}.example`);
+      const inFlightReplies = inFlight.map((email, i) => inviteGuests(cluster.servers[i % 2].url, creds, [email]));
+      await Promise.race(inFlightReplies);
       await cluster.stopPostgres();
       figures.faults++;
       try {
@@ -182,7 +186,24 @@ describe('faults in a scaled deployment', () => {
       // Nothing from the refused requests was written.
       expect(await cluster.db.invitation.count({ where: { email: outageEmail } })).toBe(0);
       expect(await cluster.db.outboxEmail.count({ where: { to: outageEmail } })).toBe(0);
-      expect(await cluster.db.auditEvent.count()).toBe(auditBefore);
+      // The in-flight ones: each answered 200 (and then saved whole) or 503, never a 500; each is
+      // all there (invitation, its email, its audit event) or not at all.
+      const settled = await Promise.all(inFlightReplies);
+      const outcomes = await Promise.all(
+        inFlight.map(async (email, i) => {
+          const invitations = await cluster.db.invitation.findMany({ where: { email }, select: { id: true } });
+          const outbox = await cluster.db.outboxEmail.count({ where: { to: email } });
+          const audit = await cluster.db.auditEvent.count({ where: { action: 'invitation.created', targetId: { in: invitations.map((row) => row.id) } } });
+          return { email, status: settled[i].status, saved: invitations.length, outbox, audit };
+        }),
+      );
+      for (const outcome of outcomes) {
+        expect([200, 503]).toContain(outcome.status);
+        expect({ ...outcome, outbox: outcome.saved, audit: outcome.saved, ...(outcome.status === 200 ? { saved: 1 } : {}) }).toEqual(outcome);
+      }
+      const saved = outcomes.filter((outcome) => outcome.saved === 1).length;
+      console.log(`[faults] PostgreSQL stopped with ${inFlight.length} invitations in flight: ${saved} saved whole, ${inFlight.length - saved} refused with 503, none partial`);
+      expect(await cluster.db.auditEvent.count()).toBe(auditBefore + saved);
       expect((await cluster.db.invitation.findUniqueOrThrow({ where: { id: pending.id } })).tokenHash).toBe(pending.tokenHash);
       // And the worker came through too: an invitation now is emailed.
       const after = 'after-outage@pg-restart.example';
