@@ -6,6 +6,7 @@ import { verificationRequiredMessage } from './security/verification';
 import type { SitePermission } from './access/permissions';
 import type { AuditContext } from './audit';
 import { DomainError, fail, type Result } from './result';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from './db/unavailable';
 
 type ActionContext = { viewer: Viewer; audit: AuditContext };
 
@@ -20,7 +21,7 @@ export function defineAction<Schema extends z.ZodType, T>(config: {
   /** Only the /verify actions: they run while two-step verification or re-verification is pending. */
   whileVerificationPending?: boolean;
 }) {
-  return async (raw: unknown): Promise<Result<T>> => {
+  const action = async (raw: unknown): Promise<Result<T>> => {
     const viewer = await getViewer();
     if (!viewer) return fail('UNAUTHENTICATED', 'Your session has ended. Log in again.');
     // Signed in, but the session must verify first (lib/security/verification.ts).
@@ -43,8 +44,15 @@ export function defineAction<Schema extends z.ZodType, T>(config: {
     } catch (error) {
       if (error instanceof DomainError) return fail(error.code, error.message, error.fieldErrors);
       if (error instanceof AccessDenied) return fail('FORBIDDEN', "You don't have permission to do that.");
+      if (isDatabaseUnavailable(error)) return fail('UNAVAILABLE', UNAVAILABLE_MESSAGE);
       console.error('[action] unexpected error', error);
       return fail('INTERNAL', 'Something went wrong. Try again in a moment.');
     }
   };
+  // The database away while loading the session: the same clear answer, nothing was run.
+  return (raw: unknown): Promise<Result<T>> =>
+    action(raw).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return fail('UNAVAILABLE', UNAVAILABLE_MESSAGE);
+      throw error;
+    });
 }

@@ -1,15 +1,15 @@
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed, local secrets,
 // production build when sources changed, then the web server. Ctrl-C / SIGTERM stop everything.
 import 'dotenv/config';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { buildIfChanged } from './build';
 import { DATA_DIR, ROOT, localSecret, migrateAndSeed, openDatabase } from './runtime';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from '../../prisma/seed';
 import { startDevSmtpSink, type DevSmtpSink } from '../mail/dev-sink';
-import { startMailWorker, type MailWorker } from '../mail/worker';
+import { mailTuningFromEnv, startMailWorker, type MailWorker } from '../mail/worker';
 import { startGuestExpiryWorker, type GuestExpiryWorker } from '../guests/expiry';
 
 const log = (line: string) => console.log(`[portico] ${line}`);
@@ -20,43 +20,6 @@ function assertNodeVersion() {
     console.error(`Portico needs Node.js 22.12 or newer (24 LTS recommended); this is ${process.version}.`);
     process.exit(1);
   }
-}
-
-const BUILD_INPUTS = ['app', 'components', 'lib', 'emails', 'public', 'prisma/schema.prisma', 'package-lock.json', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json'];
-
-function sourceHash(): string {
-  const hash = crypto.createHash('sha256');
-  const visit = (relative: string) => {
-    const full = path.join(ROOT, relative);
-    if (!fs.existsSync(full)) return;
-    const stat = fs.statSync(full);
-    if (stat.isDirectory()) {
-      for (const entry of fs.readdirSync(full).sort()) visit(path.join(relative, entry));
-    } else {
-      hash.update(relative).update('\0').update(fs.readFileSync(full)).update('\0');
-    }
-  };
-  BUILD_INPUTS.forEach(visit);
-  return hash.digest('hex');
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited with ${code}`))));
-  });
-}
-
-async function buildIfChanged(env: NodeJS.ProcessEnv) {
-  const stamp = path.join(ROOT, '.next', 'portico-source-hash');
-  const current = sourceHash();
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === current && fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-    log('Production build is up to date.');
-    return;
-  }
-  log('Building the app for production (first run or sources changed)…');
-  await run(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], env);
-  fs.writeFileSync(stamp, current);
 }
 
 function freePort(): Promise<number> {
@@ -136,7 +99,7 @@ async function main() {
       smtpUrl = mail.sink.url;
       log(`No SMTP_URL: emails go to a local SMTP server on port ${mail.sink.port} (stored in ${path.relative(ROOT, mail.sink.dir)}).`);
     }
-    mail.worker = await startMailWorker({ databaseUrl: database.url, smtpUrl, appUrl, log });
+    mail.worker = await startMailWorker({ databaseUrl: database.url, smtpUrl, appUrl, log, ...mailTuningFromEnv() });
     // Guest access expiry (reminders and expiries) on a schedule; its emails go through the outbox.
     mail.guestExpiry = await startGuestExpiryWorker({ databaseUrl: database.url, log });
   } catch (error) {
@@ -161,7 +124,7 @@ async function main() {
   if (mail.sink) env.PORTICO_DEV_MAILBOX_DIR = mail.sink.dir;
 
   const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
-  if (!dev) await buildIfChanged({ ...env, NODE_ENV: 'production' }).catch(async (error) => {
+  if (!dev) await buildIfChanged({ ...env, NODE_ENV: 'production' }, log).catch(async (error) => {
     await stopMail();
     await database.stop();
     throw error;

@@ -3,7 +3,7 @@
 // (an app instance's `npm start` or `npm run db:migrate` does that). Runs until SIGINT/SIGTERM.
 // It also runs the guest access expiry schedule (safe with any number of workers).
 import 'dotenv/config';
-import { startMailWorker } from '../mail/worker';
+import { mailTuningFromEnv, startMailWorker } from '../mail/worker';
 import { startGuestExpiryWorker } from '../guests/expiry';
 
 const log = (line: string) => console.log(`[portico-mail] ${line}`);
@@ -16,7 +16,7 @@ async function main() {
     process.exit(1);
   }
   const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  const worker = await startMailWorker({ databaseUrl, smtpUrl, appUrl, log });
+  const worker = await startMailWorker({ databaseUrl, smtpUrl, appUrl, log, ...mailTuningFromEnv() });
   const guestExpiry = await startGuestExpiryWorker({ databaseUrl, log }).catch(async (error: unknown) => {
     await worker.stop();
     throw error;

@@ -1,13 +1,50 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { retryingTransactions } from './retry';
+import { UNAVAILABLE_DIGEST, isDatabaseUnavailable } from './unavailable';
+import { reportDatabaseTrouble } from './outage';
 
 export type Db = PrismaClient;
 
-export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
+type ClientOptions = { onConnectionLost?: () => void };
+
+function basePrismaClient(connectionString: string | undefined, options: ClientOptions): PrismaClient {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
-  // Every `$transaction(fn)` is retried on serialization failures and deadlocks (lib/db/retry.ts).
-  return retryingTransactions(new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) }));
+  // A pooled connection the server dropped (restart, failover) is an event, not a crash.
+  const onError = () => options.onConnectionLost?.();
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, { onPoolError: onError, onConnectionError: onError }),
+  });
+}
+
+// Every `$transaction(fn)` is retried on serialization failures and deadlocks (lib/db/retry.ts).
+export function createPrismaClient(connectionString = process.env.DATABASE_URL, options: ClientOptions = {}): PrismaClient {
+  return retryingTransactions(basePrismaClient(connectionString, options));
+}
+
+/**
+ * The app's client: a query that fails because the database is away carries the digest the error
+ * pages (app/error.tsx, app/global-error.tsx) recognise, since production hides error messages
+ * from them. Same client otherwise (the extension only rethrows). The retry wrapper goes outside
+ * the extension: an extended client's methods belong to the extension, not to the base client.
+ */
+function createAppPrismaClient(): PrismaClient {
+  const extended = basePrismaClient(process.env.DATABASE_URL, { onConnectionLost: reportDatabaseTrouble }).$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            reportDatabaseTrouble();
+            if (typeof error === 'object' && error !== null) Object.assign(error, { digest: UNAVAILABLE_DIGEST });
+          }
+          throw error;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
+  return retryingTransactions(extended);
 }
 
 // One client per process; survives Next's dev-mode module reloads.
@@ -15,7 +52,7 @@ const globalForPrisma = globalThis as unknown as { porticoPrisma?: PrismaClient 
 
 export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, property) {
-    globalForPrisma.porticoPrisma ??= createPrismaClient();
+    globalForPrisma.porticoPrisma ??= createAppPrismaClient();
     const value = Reflect.get(globalForPrisma.porticoPrisma, property);
     return typeof value === 'function' ? value.bind(globalForPrisma.porticoPrisma) : value;
   },

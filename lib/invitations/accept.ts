@@ -152,6 +152,9 @@ export async function acceptInvitationWithNewAccount(
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') {
+      // Two acceptances of one link at the same instant: the other one created the account with it.
+      const current = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(rawToken) }, select: { state: true } });
+      if (current?.state === 'ACCEPTED') throw new DomainError('CONFLICT', STATE_MESSAGES.USED);
       throw new DomainError('CONFLICT', `An account for ${invitation.email} already exists. Log in to accept the invitation.`);
     }
     throw error;

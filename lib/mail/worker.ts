@@ -45,7 +45,38 @@ export type MailWorkerOptions = {
   pollIntervalSeconds?: number;
   /** Emails sent at the same time by this process. */
   concurrency?: number;
+  /**
+   * How long a send may stay in progress before its email is handed to another worker (the one
+   * sending it is presumed dead, e.g. killed). Default 300 s; keep it well above a send's timeouts.
+   */
+  stalledSeconds?: number;
 };
+
+export const DEFAULT_STALLED_SECONDS = 300;
+
+/**
+ * Delivery tuning from the environment, all optional (README, Email):
+ * PORTICO_MAIL_RETRY_DELAY_SECONDS (first retry delay, default 5), PORTICO_MAIL_RETRY_DELAY_MAX_SECONDS
+ * (cap on one delay, default 900), PORTICO_MAIL_RETRY_LIMIT (default 8) and
+ * PORTICO_MAIL_STALLED_SECONDS (default 300).
+ */
+export function mailTuningFromEnv(env: Record<string, string | undefined> = process.env): Pick<MailWorkerOptions, 'retry' | 'stalledSeconds'> {
+  const number = (name: string, min: number): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min} (got ${JSON.stringify(raw)}).`);
+    return value;
+  };
+  const retry: Partial<RetryPolicy> = {};
+  const delaySeconds = number('PORTICO_MAIL_RETRY_DELAY_SECONDS', 1);
+  const delayMaxSeconds = number('PORTICO_MAIL_RETRY_DELAY_MAX_SECONDS', 1);
+  const limit = number('PORTICO_MAIL_RETRY_LIMIT', 0);
+  if (delaySeconds !== undefined) retry.delaySeconds = delaySeconds;
+  if (delayMaxSeconds !== undefined) retry.delayMaxSeconds = delayMaxSeconds;
+  if (limit !== undefined) retry.limit = limit;
+  return { retry, stalledSeconds: number('PORTICO_MAIL_STALLED_SECONDS', 5) };
+}
 
 export type MailWorker = {
   /** Stops relaying and fetching, lets in-flight sends finish, closes connections. */
@@ -81,7 +112,7 @@ const retryOptions = (retry: RetryPolicy) => ({
  * jobs. One whose snapshot predates that commit can still lock a row afterwards; its insert then
  * hits the same job id and does nothing.
  */
-async function relayOutbox(db: Db, boss: PgBoss, retry: RetryPolicy): Promise<number> {
+async function relayOutbox(db: Db, boss: PgBoss, retry: RetryPolicy, stalledSeconds: number): Promise<number> {
   return db.$transaction(async (tx) => {
     // pgboss.job is pg-boss's job table (default schema); its key is (name, id).
     const rows = await tx.$queryRaw<{ id: string }[]>`
@@ -98,6 +129,7 @@ async function relayOutbox(db: Db, boss: PgBoss, retry: RetryPolicy): Promise<nu
         id: jobIdForOutbox(row.id),
         db,
         ...retryOptions(retry),
+        expireInSeconds: stalledSeconds,
       });
     }
     return rows.length;
@@ -270,10 +302,20 @@ async function deliverOutboxEmail(ctx: DeliveryContext, outboxId: string, attemp
 export async function startMailWorker(options: MailWorkerOptions): Promise<MailWorker> {
   const { log } = options;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const stalledSeconds = options.stalledSeconds ?? DEFAULT_STALLED_SECONDS;
   const from = options.from ?? mailFrom();
   const db = createPrismaClient(options.databaseUrl);
   const transport = createMailTransport(options.smtpUrl, { maxConnections: options.concurrency ?? 2 });
-  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: 'portico-mail', schedule: false });
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    max: 4,
+    application_name: 'portico-mail',
+    schedule: false,
+    // Stalled sends are found by pg-boss's supervise pass, whose expiry step runs at most once per
+    // monitor interval: both several times per stalledSeconds, at most once a minute (the defaults).
+    superviseIntervalSeconds: Math.max(1, Math.min(60, Math.floor(stalledSeconds / 4))),
+    monitorIntervalSeconds: Math.max(1, Math.min(60, Math.floor(stalledSeconds / 4))),
+  });
   let stopped = false;
   // Once stopping, connection errors are expected (an embedded PostgreSQL may stop alongside us).
   boss.on('error', (error) => {
@@ -287,9 +329,9 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
     await boss.start();
     await boss.createQueue(EMAIL_QUEUE, {
       ...retryOptions(retry),
-      // A send gives up within ~1 min (transport timeouts); a job still active after 5 min belongs
-      // to a worker that died, and goes to another one.
-      expireInSeconds: 300,
+      // A send gives up within ~1 min (transport timeouts); a job still active after stalledSeconds
+      // (5 min) belongs to a worker that died, and goes to another one.
+      expireInSeconds: stalledSeconds,
     });
     workId = await boss.work(
       EMAIL_QUEUE,
@@ -317,7 +359,7 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
 
   const relayNow = (): Promise<number> => {
     // One relay pass at a time per process; a second caller waits for the same pass.
-    running ??= relayOutbox(db, boss, retry)
+    running ??= relayOutbox(db, boss, retry, stalledSeconds)
       .then((count) => {
         lastRelayError = '';
         if (count > 0 && workId) boss.notifyWorker(workId);

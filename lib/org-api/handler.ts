@@ -10,6 +10,7 @@ import { DomainError, type ErrorCode } from '../result';
 import { TransactionConflictError } from '../db/retry';
 import { RestError } from '../rest/errors';
 import { authenticateOrgApiRequest } from './auth';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/unavailable';
 import { adminError, AdminApiFailure, ORG_API_MESSAGES } from './errors';
 
 export type OrgApiContext = {
@@ -51,6 +52,7 @@ export async function handleOrgApi(db: Db, request: Request, orgId: string, run:
     if (error instanceof TransactionConflictError) return adminError(409, error.message);
     if (error instanceof DomainError) return adminError(STATUS_OF[error.code] ?? 400, error.message);
     if (error instanceof AccessDenied) return adminError(403, "You don't have permission to do that.");
+    if (isDatabaseUnavailable(error)) return adminError(503, UNAVAILABLE_MESSAGE, { 'Retry-After': '5' });
     console.error('[org-api] unexpected error', error);
     return adminError(500, ORG_API_MESSAGES.internal);
   }

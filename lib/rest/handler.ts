@@ -8,6 +8,7 @@ import { DomainError, type ErrorCode } from '../result';
 import { TransactionConflictError } from '../db/retry';
 import { authenticateRestRequest } from './auth';
 import { jiraError, MESSAGES, RestError } from './errors';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/unavailable';
 
 export type RestContext = {
   db: Db;
@@ -44,6 +45,7 @@ export async function handleRest(db: Db, request: Request, run: (context: RestCo
     if (error instanceof TransactionConflictError) return jiraError(409, [error.message]);
     if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
     if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
+    if (isDatabaseUnavailable(error)) return jiraError(503, [UNAVAILABLE_MESSAGE], {}, { 'Retry-After': '5' });
     console.error('[rest] unexpected error', error);
     return jiraError(500, [MESSAGES.internal]);
   }

@@ -14,6 +14,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeFigures } from '../support/figures';
 import * as adminActions from '@/app/(site)/admin/actions';
 import * as apiKeyActions from '@/app/(site)/admin/api-keys/actions';
 import * as securityActions from '@/app/(site)/admin/security/external-users/actions';
@@ -165,6 +166,8 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`hostile-input: ${tally.cases} generated cases, ${tally.serverErrors} server errors, ${tally.writesOnInvalid} writes on invalid input`);
   console.log(`hostile-input: API answers by status ${JSON.stringify(apiStatuses)}`);
+  // For `npm test`'s summary line (lib/cli/test.ts).
+  writeFigures('fuzz', { fuzzCases: tally.cases, serverErrors: tally.serverErrors });
   if (failures.length) console.log(`hostile-input failures (first 20):\n${failures.slice(0, 20).join('\n')}`);
   await worlds?.drop();
 });

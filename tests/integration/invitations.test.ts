@@ -172,8 +172,9 @@ describe('Accepting an invitation', () => {
     expect(viewer?.siteAccess).toMatchObject({ jiraRole: 'GUEST', isSiteAdmin: false, suspended: false });
     expect(homePath(viewer!)).toBe('/no-space');
     expect((await describeInvitation(t.db, token)).state).toBe('USED');
+    // The link was used (by this very account): that is what its owner is told, not "log in".
     await expect(acceptInvitationWithNewAccount(t.db, token, { name: 'Again', password: 'long-enough-pw' })).rejects.toThrow(
-      'An account for newbie@partner.io already exists. Log in to accept the invitation.',
+      'This invitation has already been used.',
     );
   });
 
@@ -185,6 +186,7 @@ describe('Accepting an invitation', () => {
       acceptInvitationWithNewAccount(t.db, token, { name: 'Twice', password: 'long-enough-pw' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []))).toEqual(['This invitation has already been used.']);
     expect(await t.db.user.count({ where: { email: 'twice@partner.io' } })).toBe(1);
     expect(await t.db.siteUser.count({ where: { user: { email: 'twice@partner.io' } } })).toBe(1);
   });
