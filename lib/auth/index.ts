@@ -6,7 +6,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { prisma } from '../db/client';
 import { loadViewer } from '../access/viewer';
 import type { Viewer } from '../access/policy';
-import { revokeSession, signInWithPassword, SESSION_MAX_AGE_SECONDS } from './sessions';
+import { revokeSession, rotatedSuccessor, signInWithPassword, SESSION_MAX_AGE_SECONDS } from './sessions';
 import { clientIp } from '../request-info';
 
 class ThrottledSignIn extends CredentialsSignin {
@@ -17,7 +17,7 @@ class SuspendedSignIn extends CredentialsSignin {
   code = 'suspended';
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: '/login', error: '/login' },
@@ -42,10 +42,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   ],
   callbacks: {
     // The JWT carries only the server-side session id; everything else is read from the database.
-    jwt({ token, user }) {
+    async jwt({ token, user, trigger, session }) {
       if (user) {
         const sessionId = (user as { sessionId?: string }).sessionId;
         return { sub: user.id, sid: sessionId };
+      }
+      // adoptSession(): the session was just rotated; switch the cookie to its successor, and only
+      // to that (checked in the database, never taken on the client's word).
+      if (trigger === 'update') {
+        const next = await rotatedSuccessor(prisma, token, (session as { sessionId?: unknown } | undefined)?.sessionId);
+        return next ? { sub: token.sub, sid: next } : token;
       }
       return token;
     },
@@ -60,6 +66,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
 });
+
+/**
+ * After a session rotation (lib/auth/sessions.ts rotateSession, in a server action): re-issues the
+ * session cookie, through Auth.js, with the new session id (same cookie name and flags).
+ */
+export async function adoptSession(sessionId: string): Promise<void> {
+  const data = { sessionId } as unknown as Parameters<typeof unstable_update>[0];
+  const updated = (await unstable_update(data)) as { sessionId?: string } | null;
+  if (updated?.sessionId !== sessionId) console.error('[auth] the session cookie could not be switched to the rotated session');
+}
 
 /** Who is asking, checked against the database once per request (cached for that request only). */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
