@@ -1,8 +1,9 @@
 import 'server-only';
 import { cache } from 'react';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
+import { decode } from 'next-auth/jwt';
 import { prisma } from '../db/client';
 import { loadViewer } from '../access/viewer';
 import type { Viewer } from '../access/policy';
@@ -77,10 +78,34 @@ export async function adoptSession(sessionId: string): Promise<void> {
   if (updated?.sessionId !== sessionId) console.error('[auth] the session cookie could not be switched to the rotated session');
 }
 
+/** Auth.js's session cookie: `__Secure-` over HTTPS. */
+const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'] as const;
+
+/**
+ * The session id of a cookie re-issued during this request (adoptSession in a server action).
+ * Next.js re-renders the page after such an action with the new cookie in cookies() but the old
+ * one still in headers(), which is what auth() reads; without this the page would load the
+ * rotated-away session and send the person to sign in. Null when the request re-issued nothing.
+ */
+async function reissuedSessionId(): Promise<string | undefined> {
+  const jar = await cookies();
+  const sent = (await headers()).get('cookie') ?? '';
+  for (const name of SESSION_COOKIES) {
+    const value = jar.get(name)?.value;
+    if (!value || sent.split(/;\s*/).includes(`${name}=${value}`)) continue;
+    try {
+      const token = await decode({ token: value, salt: name, secret: process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET ?? '' });
+      if (typeof token?.sid === 'string') return token.sid;
+    } catch {
+      // not ours, or under another secret: ignored, as Auth.js ignores it
+    }
+  }
+  return undefined;
+}
+
 /** Who is asking, checked against the database once per request (cached for that request only). */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await auth();
-  const sessionId = (session as { sessionId?: string } | null)?.sessionId;
+  const sessionId = (await reissuedSessionId()) ?? ((await auth()) as { sessionId?: string } | null)?.sessionId;
   return loadViewer(prisma, sessionId);
 });
 
