@@ -85,7 +85,7 @@ const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'
  * The session id of a cookie re-issued during this request (adoptSession in a server action).
  * Next.js re-renders the page after such an action with the new cookie in cookies() but the old
  * one still in headers(), which is what auth() reads; without this the page would load the
- * rotated-away session and send the person to sign in. Null when the request re-issued nothing.
+ * rotated-away session and send the person to sign in. Undefined when the request re-issued nothing.
  */
 async function reissuedSessionId(): Promise<string | undefined> {
   const jar = await cookies();
