@@ -8,12 +8,21 @@ import { TwoStepRecoveryCodes } from './two-step-recovery-codes';
 
 const FIELD = 'w-full rounded border border-border bg-surface px-2 py-1.5';
 
-type Props = {
+export type EnrollmentSetup = {
   /** The QR code (a server-rendered <TwoStepQr />). */
   qr: React.ReactNode;
   manualKey: string;
   uri: string;
   account: string;
+};
+
+type Props = {
+  /**
+   * The pending secret's setup details; null once the app is confirmed. Confirming renews the
+   * session id, and the new cookie re-renders the page: it then renders this component again with
+   * null (same place, so the recovery codes just received stay on screen until "Continue").
+   */
+  setup: EnrollmentSetup | null;
   confirm: (input: Record<string, string>) => Promise<Result<{ recoveryCodes: string[] }>>;
   /** Ask for the password too (turning it on from Account settings). */
   askPassword?: boolean;
@@ -22,7 +31,7 @@ type Props = {
 };
 
 /** Enrollment: scan the QR code or type the key, confirm with a code, then save the recovery codes. */
-export function TwoStepEnroll({ qr, manualKey, uri, account, confirm, askPassword = false, next }: Props) {
+export function TwoStepEnroll({ setup, confirm, askPassword = false, next }: Props) {
   const router = useRouter();
   const id = useId();
   const [code, setCode] = useState('');
@@ -34,6 +43,15 @@ export function TwoStepEnroll({ qr, manualKey, uri, account, confirm, askPasswor
   if (codes) {
     return <TwoStepRecoveryCodes codes={codes} onDone={() => { router.replace(next); router.refresh(); }} />;
   }
+  if (!setup) {
+    return (
+      <div className="space-y-4">
+        <p>Your authenticator app is set up.</p>
+        <Button appearance="primary" onClick={() => { router.replace(next); router.refresh(); }}>Continue</Button>
+      </div>
+    );
+  }
+  const { qr, manualKey, uri, account } = setup;
   return (
     <div>
       <ol className="mb-6 list-decimal space-y-4 pl-5">

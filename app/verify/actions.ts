@@ -3,13 +3,16 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/actions';
+import { adoptSession } from '@/lib/auth';
 import { prisma } from '@/lib/db/client';
 import { passAuthenticatorStep, reverifyPassword, confirmRequiredEnrollment, startRequiredEnrollment } from '@/lib/security/second-factor';
 import { sendEmailPasscode, verifyEmailPasscode } from '@/lib/security/email-passcode';
 
 // The /verify steps. These are the only actions a session may call while its two-step
 // verification or re-verification is pending (whileVerificationPending); each checks in
-// lib/security that the session is at its step, so nobody else gets anything from them.
+// lib/security that the session is at its step, so nobody else gets anything from them. A step
+// that raises the session's verification renews its id (lib/auth/sessions.ts rotateSession);
+// adoptSession puts the new id in the browser's cookie.
 const Code = z.string({ error: 'Enter the code.' }).trim().min(1, 'Enter the code.').max(40, 'That code is too long.');
 const anySignedIn = () => true;
 
@@ -18,7 +21,8 @@ export const reverifyPasswordAction = defineAction({
   permission: anySignedIn,
   whileVerificationPending: true,
   run: async ({ password }, { viewer, audit }) => {
-    await reverifyPassword(prisma, viewer, password, { ip: audit.ip, audit });
+    const { sessionId } = await reverifyPassword(prisma, viewer, password, { ip: audit.ip, audit });
+    await adoptSession(sessionId);
     return 'Password verified.';
   },
 });
@@ -38,7 +42,8 @@ export const verifyEmailPasscodeAction = defineAction({
   permission: anySignedIn,
   whileVerificationPending: true,
   run: async ({ code }, { viewer, audit }) => {
-    await verifyEmailPasscode(prisma, viewer, code, { ip: audit.ip, audit });
+    const { sessionId } = await verifyEmailPasscode(prisma, viewer, code, { ip: audit.ip, audit });
+    await adoptSession(sessionId);
     return 'Verified.';
   },
 });
@@ -48,7 +53,8 @@ export const verifyAuthenticatorAction = defineAction({
   permission: anySignedIn,
   whileVerificationPending: true,
   run: async ({ code, kind }, { viewer, audit }) => {
-    const { recoveryCodesLeft } = await passAuthenticatorStep(prisma, viewer, { kind, code }, { ip: audit.ip, audit });
+    const { sessionId, recoveryCodesLeft } = await passAuthenticatorStep(prisma, viewer, { kind, code }, { ip: audit.ip, audit });
+    await adoptSession(sessionId);
     return recoveryCodesLeft === undefined ? 'Verified.' : `Verified. You have ${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? '' : 's'} left.`;
   },
 });
@@ -69,5 +75,9 @@ export const confirmEnrollmentAction = defineAction({
   input: z.object({ code: Code }),
   permission: anySignedIn,
   whileVerificationPending: true,
-  run: async ({ code }, { viewer, audit }) => confirmRequiredEnrollment(prisma, viewer, code, { ip: audit.ip, audit }),
+  run: async ({ code }, { viewer, audit }) => {
+    const { sessionId, recoveryCodes } = await confirmRequiredEnrollment(prisma, viewer, code, { ip: audit.ip, audit });
+    await adoptSession(sessionId);
+    return { recoveryCodes };
+  },
 });

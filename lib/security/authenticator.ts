@@ -6,6 +6,7 @@ import type { Prisma } from '../db/generated/client';
 import { AccessDenied, assertCan, type Viewer } from '../access/policy';
 import { writeAudit, type AuditContext } from '../audit';
 import { DomainError } from '../result';
+import { rotateSession } from '../auth/sessions';
 import { open, seal } from './crypto';
 import { newRecoveryCodes, storeRecoveryCodes, unusedRecoveryCodes } from './recovery-codes';
 import { formatManualKey, generateTotpSecret, matchTotp, normalizeTotpCode, otpauthUri } from './totp';
@@ -102,17 +103,27 @@ export const CODE_MESSAGES: Record<Exclude<CodeCheck, 'OK'>, string> = {
   NO_AUTHENTICATOR: 'No authenticator app is set up for your account.',
 };
 
-/** The session presented its second factor now (and is active now). */
-export async function markSecondFactor(db: Db | Prisma.TransactionClient, sessionId: string, now = new Date()) {
-  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { secondFactorAt: now, lastSeenAt: now } });
+/**
+ * The session presented its second factor now: inside the caller's transaction, the session is
+ * replaced by a new one (a new id) that has passed it (lib/auth/sessions.ts rotateSession).
+ * Returns the new session id.
+ */
+export async function passSecondFactor(tx: Prisma.TransactionClient, sessionId: string, now = new Date()): Promise<string> {
+  return rotateSession(tx, sessionId, { secondFactorAt: now }, now);
 }
 
 /**
  * Confirms the pending authenticator with a code from it: from then on it is required at every
  * sign-in. Replaces the recovery codes and returns the new ones (shown once). The session that
- * confirmed counts as having passed the second factor.
+ * confirmed counts as having passed the second factor, under a new id (`sessionId`, for the cookie).
  */
-export async function confirmAuthenticator(db: Db, viewer: Viewer, rawCode: string, audit: AuditContext, now = new Date()): Promise<{ recoveryCodes: string[] }> {
+export async function confirmAuthenticator(
+  db: Db,
+  viewer: Viewer,
+  rawCode: string,
+  audit: AuditContext,
+  now = new Date(),
+): Promise<{ recoveryCodes: string[]; sessionId: string }> {
   const current = await db.authenticatorSecret.findUnique({ where: { userId: viewer.userId }, select: { confirmedAt: true } });
   if (!current) throw new DomainError('NOT_FOUND', 'Start setting up your authenticator app again: reload the page for a new key.');
   if (current.confirmedAt) throw new DomainError('CONFLICT', 'An authenticator app is already set up for your account.');
@@ -121,7 +132,7 @@ export async function confirmAuthenticator(db: Db, viewer: Viewer, rawCode: stri
     const check = await acceptTotpCode(tx, viewer.userId, rawCode, now, { pending: true });
     if (check.result !== 'OK') throw new DomainError('INVALID_INPUT', CODE_MESSAGES[check.result], { code: CODE_MESSAGES[check.result] });
     await storeRecoveryCodes(tx, viewer.userId, hashes);
-    await markSecondFactor(tx, viewer.sessionId, now);
+    const sessionId = await passSecondFactor(tx, viewer.sessionId, now);
     await writeAudit(tx, audit, {
       action: 'security.2sv.enrolled',
       targetType: 'user',
@@ -130,7 +141,7 @@ export async function confirmAuthenticator(db: Db, viewer: Viewer, rawCode: stri
       before: { authenticator: false },
       after: { authenticator: true, recoveryCodes: codes.length },
     });
-    return { recoveryCodes: codes };
+    return { recoveryCodes: codes, sessionId };
   });
 }
 

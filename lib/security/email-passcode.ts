@@ -7,7 +7,7 @@ import type { Viewer } from '../access/policy';
 import { writeAudit, type AuditContext } from '../audit';
 import { DomainError } from '../result';
 import { keyedHash, sameDigest } from './crypto';
-import { markSecondFactor } from './authenticator';
+import { passSecondFactor } from './authenticator';
 import { throttle } from './throttle';
 
 export const PASSCODE_TTL_MINUTES = 10;
@@ -74,7 +74,8 @@ export async function pendingPasscode(db: Db, userId: string, now = new Date()) 
 
 /**
  * Checks an emailed passcode. Right: the passcode is spent (a conditional update, so it works
- * once even when sent twice at the same moment) and the session has passed its second factor.
+ * once even when sent twice at the same moment) and the session is replaced by one that has
+ * passed its second factor; returns its id (for the cookie).
  */
 export async function verifyEmailPasscode(
   db: Db,
@@ -82,7 +83,7 @@ export async function verifyEmailPasscode(
   rawCode: string,
   context: { ip?: string | null; audit: AuditContext },
   now = new Date(),
-): Promise<void> {
+): Promise<{ sessionId: string }> {
   assertPasscodeStep(viewer);
   await throttle(db, 'verify', { account: viewer.userId, ip: context.ip }, now);
   const code = typeof rawCode === 'string' ? rawCode.replace(/\s/g, '') : '';
@@ -100,10 +101,11 @@ export async function verifyEmailPasscode(
     await writeAudit(db, context.audit, { action: 'security.2sv.failed', targetType: 'user', targetId: viewer.userId, targetUserId: viewer.userId, after: { method: 'EMAIL_OTP' } });
     throw new DomainError('INVALID_INPUT', 'That code didn’t work. Check the email and try again.', { code: 'That code didn’t work.' });
   }
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const spent = await tx.emailPasscode.updateMany({ where: { id: latest.id, usedAt: null }, data: { usedAt: now } });
     if (spent.count === 0) throw new DomainError('INVALID_INPUT', 'That code was already used. Send a new code.', { code: 'Send a new code.' });
-    await markSecondFactor(tx, viewer.sessionId, now);
+    const sessionId = await passSecondFactor(tx, viewer.sessionId, now);
     await writeAudit(tx, context.audit, { action: 'security.2sv.verified', targetType: 'user', targetId: viewer.userId, targetUserId: viewer.userId, after: { method: 'EMAIL_OTP' } });
+    return { sessionId };
   });
 }

@@ -7,7 +7,8 @@ import { isVerified, type Viewer } from '../access/policy';
 import { writeAudit, type AuditContext } from '../audit';
 import { verifyPassword } from '../auth/password';
 import { DomainError } from '../result';
-import { acceptTotpCode, CODE_MESSAGES, confirmAuthenticator, ensurePendingAuthenticator, markSecondFactor } from './authenticator';
+import { rotateSession } from '../auth/sessions';
+import { acceptTotpCode, CODE_MESSAGES, confirmAuthenticator, ensurePendingAuthenticator, passSecondFactor } from './authenticator';
 import { spendRecoveryCode } from './recovery-codes';
 import { throttle } from './throttle';
 
@@ -18,9 +19,10 @@ const audited = (viewer: Viewer, action: string, method: string) =>
 
 /**
  * Session expiration / idle timeout: the password again. The session's verification restarts
- * (verifiedAt = now, second factor to present again). Throttled with the sign-in counters.
+ * (verifiedAt = now, second factor to present again) under a new session id, returned for the
+ * cookie. Throttled with the sign-in counters.
  */
-export async function reverifyPassword(db: Db, viewer: Viewer, password: string, context: StepContext, now = new Date()): Promise<void> {
+export async function reverifyPassword(db: Db, viewer: Viewer, password: string, context: StepContext, now = new Date()): Promise<{ sessionId: string }> {
   if (viewer.verification !== 'NEEDS_REAUTH') throw new DomainError('REFUSED', 'Your session doesn’t need to be verified again right now.');
   await throttle(db, 'password', { account: viewer.email, ip: context.ip }, now);
   const user = await db.user.findUnique({ where: { id: viewer.userId }, select: { passwordHash: true, active: true } });
@@ -29,20 +31,21 @@ export async function reverifyPassword(db: Db, viewer: Viewer, password: string,
     await writeAudit(db, context.audit, audited(viewer, 'security.reverify.failed', 'PASSWORD'));
     throw new DomainError('INVALID_INPUT', 'Incorrect password.', { password: 'Incorrect password.' });
   }
-  await db.$transaction(async (tx) => {
-    await tx.session.updateMany({ where: { id: viewer.sessionId, revokedAt: null }, data: { verifiedAt: now, lastSeenAt: now, secondFactorAt: null } });
+  return db.$transaction(async (tx) => {
+    const sessionId = await rotateSession(tx, viewer.sessionId, { verifiedAt: now, secondFactorAt: null }, now);
     await writeAudit(tx, context.audit, audited(viewer, 'security.reverified', 'PASSWORD'));
+    return { sessionId };
   });
 }
 
-/** The authenticator step: a code from the app, or one of the recovery codes. */
+/** The authenticator step: a code from the app, or one of the recovery codes. Returns the session's new id (for the cookie). */
 export async function passAuthenticatorStep(
   db: Db,
   viewer: Viewer,
   input: { kind: 'totp' | 'recovery'; code: string },
   context: StepContext,
   now = new Date(),
-): Promise<{ recoveryCodesLeft?: number }> {
+): Promise<{ sessionId: string; recoveryCodesLeft?: number }> {
   if (viewer.verification !== 'NEEDS_2SV' || viewer.secondFactor !== 'TOTP') {
     throw new DomainError('REFUSED', 'Your session doesn’t need an authenticator code right now.');
   }
@@ -59,12 +62,13 @@ export async function passAuthenticatorStep(
     await writeAudit(db, context.audit, audited(viewer, 'security.2sv.failed', method));
     throw new DomainError('INVALID_INPUT', failure, { code: failure });
   }
-  await db.$transaction(async (tx) => {
-    await markSecondFactor(tx, viewer.sessionId, now);
+  const sessionId = await db.$transaction(async (tx) => {
+    const renewed = await passSecondFactor(tx, viewer.sessionId, now);
     await writeAudit(tx, context.audit, audited(viewer, 'security.2sv.verified', method));
+    return renewed;
   });
-  if (input.kind === 'recovery') return { recoveryCodesLeft: await db.recoveryCode.count({ where: { userId: viewer.userId, usedAt: null } }) };
-  return {};
+  if (input.kind === 'recovery') return { sessionId, recoveryCodesLeft: await db.recoveryCode.count({ where: { userId: viewer.userId, usedAt: null } }) };
+  return { sessionId };
 }
 
 const ALREADY_SET_UP = 'An authenticator app is already set up for your account.';

@@ -186,22 +186,27 @@ describe('reset sessions, session expiration and idle timeout', () => {
   it('session expiration: past it, the password again (then the second factor); before it, nothing', async () => {
     await setPolicy({ ...BASE, twoStepMethod: 'EMAIL_OTP', sessionMaxMinutes: 60 });
     const t0 = new Date();
-    const sid = await signIn(CASEY, t0);
+    const signedIn = await signIn(CASEY, t0);
     // Pass the emailed passcode (the code is read from the outbox row the worker would send).
-    const code = await sendAndReadCode(await viewerOf(sid, t0), t0);
-    await verifyEmailPasscode(t.db, await viewerOf(sid, t0), code, { audit: auditOf(admin) }, t0);
+    const code = await sendAndReadCode(await viewerOf(signedIn, t0), t0);
+    // Every step that raises the session's verification renews its id; the old one opens nothing.
+    let { sessionId: sid } = await verifyEmailPasscode(t.db, await viewerOf(signedIn, t0), code, { audit: auditOf(admin) }, t0);
+    expect(await loadViewer(t.db, signedIn, t0)).toBeNull();
     expect((await viewerOf(sid, minutes(t0, 59))).verification).toBe('OK');
 
     const expired = await viewerOf(sid, minutes(t0, 61));
     expect(expired.verification).toBe('NEEDS_REAUTH');
     expect(homePath(expired)).toBe('/verify');
     expect(await refusal(reverifyPassword(t.db, expired, 'wrong-password', { audit: auditOf(expired) }, minutes(t0, 61)))).toMatchObject({ code: 'INVALID_INPUT', message: 'Incorrect password.' });
-    await reverifyPassword(t.db, expired, DEMO_PASSWORD, { audit: auditOf(expired) }, minutes(t0, 61));
+    const beforePassword = sid;
+    ({ sessionId: sid } = await reverifyPassword(t.db, expired, DEMO_PASSWORD, { audit: auditOf(expired) }, minutes(t0, 61)));
+    expect(await loadViewer(t.db, beforePassword, minutes(t0, 62))).toBeNull();
     // Password done; the second factor is asked again.
     const afterPassword = await viewerOf(sid, minutes(t0, 62));
     expect(afterPassword).toMatchObject({ verification: 'NEEDS_2SV', secondFactor: 'EMAIL_OTP' });
     const again = await sendAndReadCode(afterPassword, minutes(t0, 62));
-    await verifyEmailPasscode(t.db, afterPassword, again, { audit: auditOf(admin) }, minutes(t0, 62));
+    ({ sessionId: sid } = await verifyEmailPasscode(t.db, afterPassword, again, { audit: auditOf(admin) }, minutes(t0, 62)));
+    expect(await loadViewer(t.db, afterPassword.sessionId, minutes(t0, 63))).toBeNull();
     expect((await viewerOf(sid, minutes(t0, 63))).verification).toBe('OK');
     // Not at NEEDS_REAUTH: the password step refuses.
     expect(await refusal(reverifyPassword(t.db, await viewerOf(sid, minutes(t0, 63)), DEMO_PASSWORD, { audit: auditOf(admin) }, minutes(t0, 63)))).toMatchObject({ code: 'REFUSED' });
@@ -215,8 +220,9 @@ describe('reset sessions, session expiration and idle timeout', () => {
     expect((await viewerOf(sid, minutes(t0, 24))).verification).toBe('OK'); // 14 min idle
     expect((await viewerOf(sid, minutes(t0, 40))).verification).toBe('NEEDS_REAUTH'); // 16 min idle
     expect((await viewerOf(sid, minutes(t0, 41))).verification).toBe('NEEDS_REAUTH'); // a pending request is no activity
-    await reverifyPassword(t.db, await viewerOf(sid, minutes(t0, 41)), DEMO_PASSWORD, { audit: auditOf(admin) }, minutes(t0, 41));
-    expect((await viewerOf(sid, minutes(t0, 42))).verification).toBe('OK');
+    const { sessionId } = await reverifyPassword(t.db, await viewerOf(sid, minutes(t0, 41)), DEMO_PASSWORD, { audit: auditOf(admin) }, minutes(t0, 41));
+    expect((await viewerOf(sessionId, minutes(t0, 42))).verification).toBe('OK');
+    expect(await loadViewer(t.db, sid, minutes(t0, 42))).toBeNull();
   });
 
   it('internal users are unaffected by the strictest external policy', async () => {
@@ -320,8 +326,9 @@ describe('one-time passcode by email', () => {
       expect(sent.state).toBe('SENT');
       expect((sent.payload as { code: string }).code).toBe(REDACTED_TOKEN);
 
-      await verifyEmailPasscode(t.db, viewer, code!, { audit: auditOf(viewer) });
-      expect((await viewerOf(sid)).verification).toBe('OK');
+      const { sessionId } = await verifyEmailPasscode(t.db, viewer, code!, { audit: auditOf(viewer) });
+      expect((await viewerOf(sessionId)).verification).toBe('OK');
+      expect(await loadViewer(t.db, sid)).toBeNull();
       expect(await t.db.auditEvent.count({ where: { action: 'security.2sv.verified', targetUserId: viewer.userId } })).toBeGreaterThanOrEqual(1);
 
       // Single use: another session can't reuse it.

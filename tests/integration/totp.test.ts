@@ -109,7 +109,7 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     expect(await scanEnrollment(LEE)).toEqual(secret);
     expect(await refusal(confirmOwnEnrollment(t.db, viewer, { code: totp(secret, now), password: 'wrong' }, ctx(viewer), now))).toMatchObject({ message: 'Incorrect password.' });
     expect(await refusal(confirmOwnEnrollment(t.db, viewer, { code: '000000', password: DEMO_PASSWORD }, ctx(viewer), now))).toMatchObject({ code: 'INVALID_INPUT' });
-    const { recoveryCodes } = await confirmOwnEnrollment(t.db, viewer, { code: totp(secret, now), password: DEMO_PASSWORD }, ctx(viewer), now);
+    const { recoveryCodes, sessionId: enrolled } = await confirmOwnEnrollment(t.db, viewer, { code: totp(secret, now), password: DEMO_PASSWORD }, ctx(viewer), now);
     expect(recoveryCodes).toHaveLength(10);
     // Stored hashed, none in the clear.
     const stored = await t.db.recoveryCode.findMany({ where: { userId: viewer.userId } });
@@ -120,8 +120,10 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     expect(secretRow.confirmedAt).not.toBeNull();
     expect(await t.db.auditEvent.count({ where: { action: 'security.2sv.enrolled', targetUserId: viewer.userId } })).toBe(1);
 
-    // The session that enrolled is verified; a new sign-in is not, until the code.
-    expect((await viewerOf(viewer.sessionId)).verification).toBe('OK');
+    // The session that enrolled is verified, under a new id; a new sign-in is not, until the code.
+    expect(enrolled).not.toBe(viewer.sessionId);
+    expect(await loadViewer(t.db, viewer.sessionId)).toBeNull();
+    expect((await viewerOf(enrolled)).verification).toBe('OK');
     const next = await viewerOf(await signIn(LEE));
     expect(next).toMatchObject({ verification: 'NEEDS_2SV', secondFactor: 'TOTP' });
     expect(can(next, 'jira.use')).toBe(false);
@@ -131,8 +133,9 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     expect(await refusal(passAuthenticatorStep(t.db, next, { kind: 'totp', code: totp(secret, now) }, ctx(next), now))).toMatchObject({
       message: 'That code was already used. Wait for the next code in your authenticator app.',
     });
-    await passAuthenticatorStep(t.db, next, { kind: 'totp', code: totp(secret, later(now, 30)) }, ctx(next), later(now, 30));
-    expect((await viewerOf(next.sessionId)).verification).toBe('OK');
+    const passed = await passAuthenticatorStep(t.db, next, { kind: 'totp', code: totp(secret, later(now, 30)) }, ctx(next), later(now, 30));
+    expect((await viewerOf(passed.sessionId)).verification).toBe('OK');
+    expect(await loadViewer(t.db, next.sessionId)).toBeNull();
 
     const status = await twoStepStatusFor(t.db, admin, viewer.userId);
     expect(status).toMatchObject({ authenticator: 'ON', recoveryCodesLeft: 10 });
@@ -150,8 +153,12 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     const results = await Promise.allSettled(sessions.map((s) => passAuthenticatorStep(t.db, s, { kind: 'totp', code }, ctx(s), at)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r) => r.status === 'rejected')) expect((r as PromiseRejectedResult).reason.message).toMatch(/already used/);
-    const verified = await Promise.all(sessions.map(async (s) => (await viewerOf(s.sessionId)).verification));
-    expect(verified.filter((v) => v === 'OK')).toHaveLength(1);
+    // The one that passed lives on under a new id; the others still wait for a code.
+    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ sessionId: string }>;
+    expect((await viewerOf(winner.value.sessionId)).verification).toBe('OK');
+    const verified = await Promise.all(sessions.map(async (s) => (await loadViewer(t.db, s.sessionId))?.verification ?? 'ROTATED'));
+    expect(verified.filter((v) => v === 'ROTATED')).toHaveLength(1);
+    expect(verified.filter((v) => v === 'NEEDS_2SV')).toHaveLength(4);
     // An older step than the last accepted one is refused too.
     const old = sessions[verified.indexOf('NEEDS_2SV')];
     expect(await refusal(passAuthenticatorStep(t.db, old, { kind: 'totp', code: totp(secret, later(now, 30)) }, ctx(old), at))).toMatchObject({ message: /already used/ });
@@ -162,8 +169,10 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     const now = nextWindow();
     const { secret, recoveryCodes } = await enrollLee(now);
     const first = await viewerOf(await signIn(LEE));
-    expect(await passAuthenticatorStep(t.db, first, { kind: 'recovery', code: recoveryCodes[0].toUpperCase() }, ctx(first), now)).toEqual({ recoveryCodesLeft: 9 });
-    expect((await viewerOf(first.sessionId)).verification).toBe('OK');
+    const recovered = await passAuthenticatorStep(t.db, first, { kind: 'recovery', code: recoveryCodes[0].toUpperCase() }, ctx(first), now);
+    expect(recovered).toEqual({ sessionId: expect.any(String), recoveryCodesLeft: 9 });
+    expect((await viewerOf(recovered.sessionId)).verification).toBe('OK');
+    expect(await loadViewer(t.db, first.sessionId)).toBeNull();
 
     const second = await viewerOf(await signIn(LEE));
     expect(await refusal(passAuthenticatorStep(t.db, second, { kind: 'recovery', code: recoveryCodes[0] }, ctx(second), now))).toMatchObject({ code: 'INVALID_INPUT' });
@@ -196,8 +205,8 @@ describe('turning on an authenticator app (any user, internal too)', () => {
     const failures = await t.db.auditEvent.count({ where: { action: 'security.2sv.failed', targetUserId: viewer.userId } });
     expect(failures).toBeGreaterThanOrEqual(9);
     const after = later(now, 16 * 60);
-    await passAuthenticatorStep(t.db, viewer, { kind: 'totp', code: totp(secret, after) }, ctx(viewer), after);
-    expect((await viewerOf(viewer.sessionId, after)).verification).toBe('OK');
+    const { sessionId } = await passAuthenticatorStep(t.db, viewer, { kind: 'totp', code: totp(secret, after) }, ctx(viewer), after);
+    expect((await viewerOf(sessionId, after)).verification).toBe('OK');
     await resetTwoStep(t.db, admin, viewer.userId, auditOf(admin));
   });
 });
@@ -217,11 +226,12 @@ describe('"Authenticator app required" for external users', () => {
       // The other steps refuse a session at enrollment.
       expect(await refusal(passAuthenticatorStep(t.db, viewer, { kind: 'totp', code: '123456' }, ctx(viewer), now))).toMatchObject({ code: 'REFUSED' });
       const secret = await scanEnrollment(JORDAN);
-      const { recoveryCodes } = await confirmRequiredEnrollment(t.db, viewer, totp(secret, now), ctx(viewer), now);
+      const { recoveryCodes, sessionId } = await confirmRequiredEnrollment(t.db, viewer, totp(secret, now), ctx(viewer), now);
       expect(recoveryCodes).toHaveLength(10);
-      expect((await viewerOf(viewer.sessionId)).verification).toBe('OK');
+      expect((await viewerOf(sessionId)).verification).toBe('OK');
+      expect(await loadViewer(t.db, viewer.sessionId)).toBeNull();
       // Can't turn it off while the policy requires it.
-      expect(await refusal(turnOffAuthenticator(t.db, await viewerOf(viewer.sessionId), totp(secret, later(now, 30)), auditOf(viewer), later(now, 30)))).toMatchObject({ code: 'REFUSED' });
+      expect(await refusal(turnOffAuthenticator(t.db, await viewerOf(sessionId), totp(secret, later(now, 30)), auditOf(viewer), later(now, 30)))).toMatchObject({ code: 'REFUSED' });
 
       // With the emailed passcode as the policy, someone with an app is asked for the app.
       await setMethod('EMAIL_OTP');

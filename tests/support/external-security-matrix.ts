@@ -73,8 +73,22 @@ async function pendingCode(c: CallContext): Promise<string> {
   return totp(base32Decode(new URL(enrollment.uri).searchParams.get('secret')!), new Date());
 }
 
+/**
+ * The step renewed the session id: the cookie now carries a new session, rotated from the one the
+ * persona was signed in with, and the old id opens nothing any more. Returns the new id.
+ */
+async function expectSessionRotated(c: VerifyContext): Promise<string> {
+  const old = c.session!.sid;
+  const sid = c.request.token!.sid;
+  expect(sid).not.toBe(old);
+  expect(await c.db.session.findUnique({ where: { id: sid } })).toMatchObject({ rotatedFromId: old, userId: c.session!.sub, revokedAt: null });
+  expect(await c.db.session.count({ where: { id: old } })).toBe(0);
+  expect(await loadViewer(c.db, old)).toBeNull();
+  return sid;
+}
+
 async function expectSessionVerified(c: VerifyContext) {
-  const sid = c.session!.sid;
+  const sid = await expectSessionRotated(c);
   expect((await c.db.session.findUniqueOrThrow({ where: { id: sid } })).secondFactorAt).not.toBeNull();
   expect((await loadViewer(c.db, sid))?.verification).toBe('OK');
 }
@@ -190,9 +204,10 @@ export const SECURITY_ROWS: MatrixRow[] = [
     },
     verify: async (c) => {
       expect(c.value).toBe('Password verified.');
-      const session = await c.db.session.findUniqueOrThrow({ where: { id: c.session!.sid } });
+      const sid = await expectSessionRotated(c);
+      const session = await c.db.session.findUniqueOrThrow({ where: { id: sid } });
       expect(Date.now() - session.verifiedAt.getTime()).toBeLessThan(60_000);
-      expect((await loadViewer(c.db, c.session!.sid))?.verification).toBe('OK');
+      expect((await loadViewer(c.db, sid))?.verification).toBe('OK');
       await expectAudited(c, 'security.reverified');
     },
   },
@@ -327,6 +342,7 @@ export const SECURITY_ROWS: MatrixRow[] = [
       expect(await c.db.recoveryCode.count({ where: { userId: await actorOf(c), usedAt: null } })).toBe(10);
       await expectAudited(c, 'security.2sv.enrolled');
       expect(c.request.revalidated).toEqual(['/account/security/two-step']);
+      await expectSessionVerified(c);
     },
   },
   {

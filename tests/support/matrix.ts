@@ -87,16 +87,16 @@ export const nextHeaders = {
 // next-auth cannot be loaded under this vitest setup (its ESM imports `next/server` without an
 // extension, and node_modules are not inlined), so `next-auth` is replaced by this stand-in. It
 // captures the configuration lib/auth passes to NextAuth() and runs it the way Auth.js does for a
-// credentials sign-in, a sign-out and a session read: Portico's own authorize (password, throttle,
-// suspension, session row), jwt/session callbacks and signOut event (session revocation) run for
-// real. Auth.js's HTTP layer (CSRF, cookie encryption) is not exercised here.
+// credentials sign-in, a sign-out, a session read and a session update (the cookie switched to a
+// rotated session): Portico's own authorize (password, throttle, suspension, session row),
+// jwt/session callbacks and signOut event (session revocation) run for real. Auth.js's HTTP layer (CSRF, cookie encryption) is not exercised here.
 
 type Token = Record<string, unknown>;
 type StandInConfig = {
   pages?: { signIn?: string; error?: string };
   providers: { id: string; authorize: (credentials: Record<string, unknown>, request: Request) => Promise<{ id: string } | null> }[];
   callbacks: {
-    jwt: (params: { token: Token; user?: unknown }) => Token | Promise<Token>;
+    jwt: (params: { token: Token; user?: unknown; trigger?: 'update'; session?: unknown }) => Token | Promise<Token>;
     session: (params: { session: Record<string, unknown>; token: Token }) => unknown;
   };
   events: { signOut: (message: { token: Token }) => Promise<void> };
@@ -135,6 +135,14 @@ export function nextAuthStandIn() {
     const { token } = currentRequest();
     if (!token) return null;
     return configured().callbacks.session({ session: { user: {}, expires: new Date(Date.now() + 3_600_000).toISOString() }, token });
+  }
+
+  /** Auth.js's unstable_update: the jwt callback with trigger "update" re-issues the cookie. */
+  async function unstable_update(data: unknown) {
+    const state = currentRequest();
+    if (!state.token) return null;
+    state.token = (await configured().callbacks.jwt({ token: state.token, trigger: 'update', session: data })) as SessionToken;
+    return auth();
   }
 
   async function signIn(provider: string, options: Record<string, unknown> = {}) {
@@ -186,7 +194,7 @@ export function nextAuthStandIn() {
 
   function NextAuth(options: unknown) {
     config = options as StandInConfig;
-    return { handlers: { GET, POST }, auth, signIn, signOut };
+    return { handlers: { GET, POST }, auth, signIn, signOut, unstable_update };
   }
 
   return { default: NextAuth, AuthError, CredentialsSignin };

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/actions';
+import { adoptSession } from '@/lib/auth';
 import { prisma } from '@/lib/db/client';
 import { canManageOwnTwoStep, regenerateRecoveryCodes, turnOffAuthenticator } from '@/lib/security/authenticator';
 import { confirmOwnEnrollment, startOwnEnrollment } from '@/lib/security/second-factor';
@@ -26,9 +27,10 @@ export const turnOnAuthenticatorAction = defineAction({
   input: z.object({ code: Code, password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(1024, 'That password is too long.') }),
   permission: canManageOwnTwoStep,
   run: async ({ code, password }, { viewer, audit }) => {
-    const result = await confirmOwnEnrollment(prisma, viewer, { code, password }, { ip: audit.ip, audit });
+    const { sessionId, recoveryCodes } = await confirmOwnEnrollment(prisma, viewer, { code, password }, { ip: audit.ip, audit });
+    await adoptSession(sessionId);
     revalidatePath(PATH);
-    return result;
+    return { recoveryCodes };
   },
 });
 

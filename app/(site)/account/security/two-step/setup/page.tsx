@@ -1,4 +1,3 @@
-import { redirect } from 'next/navigation';
 import { prisma } from '@/lib/db/client';
 import { requireViewer } from '@/lib/auth/guard';
 import { canManageOwnTwoStep, pendingAuthenticator } from '@/lib/security/authenticator';
@@ -15,12 +14,13 @@ export default async function TwoStepSetupPage() {
   if (!canManageOwnTwoStep(viewer)) return <main><NoAccess /></main>;
   // Read only: "Get a setup key" (a POST) makes the pending secret.
   const pending = await pendingAuthenticator(prisma, { userId: viewer.userId, email: viewer.email });
-  if (pending.state === 'CONFIRMED') redirect('/account/security/two-step');
+  // Set up already: the page says so (no redirect: "Verify and turn on" renews the session cookie,
+  // which re-renders this page while the recovery codes are on screen; they must stay).
   return (
     <main className="max-w-2xl px-10 py-8">
       <h1 className="mb-4 text-2xl font-semibold">Set up an authenticator app</h1>
-      {pending.state === 'PENDING' ? (
-        <TwoStepEnroll qr={<TwoStepQr uri={pending.enrollment.uri} />} manualKey={pending.enrollment.manualKey} uri={pending.enrollment.uri} account={pending.enrollment.account}
+      {pending.state !== 'NONE' ? (
+        <TwoStepEnroll setup={pending.state === 'PENDING' ? { qr: <TwoStepQr uri={pending.enrollment.uri} />, ...pending.enrollment } : null}
           confirm={turnOnAuthenticatorAction} askPassword next="/account/security/two-step" />
       ) : (
         <StartAuthenticatorSetup start={startAuthenticatorSetupAction} />
