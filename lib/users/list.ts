@@ -290,12 +290,13 @@ function searchPatterns(q: string): { anywhere: string[]; nameWords: string[] } 
   return { anywhere: [`${escaped}%`], nameWords: [`% ${escaped}%`] };
 }
 
-function searchCondition(name: Prisma.Sql, email: Prisma.Sql, q: string): Prisma.Sql | null {
+/** The search box as ILIKE terms on a name and an email column (either may be left out: null). */
+function searchCondition(name: Prisma.Sql | null, email: Prisma.Sql | null, q: string): Prisma.Sql | null {
   const patterns = searchPatterns(q);
   if (!patterns) return null;
   const terms = [
-    ...patterns.anywhere.flatMap((p) => [sql`${name} ILIKE ${p}`, sql`${email} ILIKE ${p}`]),
-    ...patterns.nameWords.map((p) => sql`${name} ILIKE ${p}`),
+    ...patterns.anywhere.flatMap((p) => [...(name ? [sql`${name} ILIKE ${p}`] : []), ...(email ? [sql`${email} ILIKE ${p}`] : [])]),
+    ...(name ? patterns.nameWords.map((p) => sql`${name} ILIKE ${p}`) : []),
   ];
   return sql`(${Prisma.join(terms, ' OR ')})`;
 }
@@ -336,8 +337,19 @@ function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[
     // Someone already on the site shows as their site-user row, not twice.
     sql`NOT EXISTS (SELECT 1 FROM "SiteUser" x WHERE x."siteId" = i."siteId" AND x."userId" = ui."id")`,
   ];
-  const search = searchCondition(sql`COALESCE(ui."name", i."email")`, sql`i."email"`, query.q);
-  if (search) where.push(search);
+  // The name shown is the account's name, or the address without an account: a match on either
+  // column. As one OR over two joined tables no index could serve it, so the matching invitations
+  // are found from each side's trigram index (the address; the account's name, then its
+  // invitations by address) and the page reads only those.
+  const byEmail = searchCondition(null, sql`ie."email"`, query.q);
+  const byName = searchCondition(sql`un."name"`, null, query.q);
+  if (byEmail && byName) {
+    where.push(sql`i."id" IN (
+      SELECT ie."id" FROM "Invitation" ie WHERE ie."siteId" = ${ctx.siteId} AND ie."state" = 'PENDING' AND ${byEmail}
+      UNION
+      SELECT iu."id" FROM "User" un JOIN "Invitation" iu ON iu."email" = un."email"
+      WHERE iu."siteId" = ${ctx.siteId} AND iu."state" = 'PENDING' AND ${byName})`);
+  }
   if (query.role) where.push(sql`i."role" = ${ROLE_SQL[query.role]}`);
   if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`split_part(i."email", '@', 2)`)}`);
   return where;
