@@ -5,7 +5,12 @@ export type Db = PrismaClient;
 
 export function createPrismaClient(connectionString = process.env.DATABASE_URL): PrismaClient {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // PORTICO_LOG_QUERIES=1: every statement with its duration on stderr (finding where a page's time goes).
+  if (process.env.PORTICO_LOG_QUERIES !== '1') return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => console.error(`[query ${event.duration} ms] ${event.query.replace(/\s+/g, ' ').slice(0, 400)} ${event.params.slice(0, 200)}`));
+  return client;
 }
 
 // One client per process; survives Next's dev-mode module reloads.
