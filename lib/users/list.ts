@@ -13,6 +13,7 @@ import { assertCan, type Viewer } from '../access/policy';
 import { isExternalDomain } from '../email-address';
 import { siteUsage } from '../site-usage';
 import { csvRow } from '../csv';
+import { formatUtcDate } from '../dates';
 
 export const USER_SORTS = ['name', 'email', 'lastActive', 'added'] as const;
 export type UsersSort = (typeof USER_SORTS)[number];
@@ -217,21 +218,14 @@ const isDateSort = (sort: UsersSort) => sort === 'added' || sort === 'lastActive
 type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[]; now: Date };
 
 async function loadSiteContext(db: Db, siteId: string, now: Date): Promise<SiteContext> {
-  const site = await db.site.findUniqueOrThrow({
-    where: { id: siteId },
-    select: {
-      organizationId: true,
-      organization: { select: { verifiedDomains: { select: { domain: true } } } },
-      apps: { where: { kind: 'JIRA' }, select: { id: true } },
-    },
-  });
-  return {
-    siteId,
-    organizationId: site.organizationId,
-    jiraAppId: site.apps[0]?.id ?? null,
-    verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
-    now,
-  };
+  // One statement: every page of the list (and each export batch) starts with it.
+  const rows = await db.$queryRaw<{ organizationId: string; verifiedDomains: string[]; jiraAppId: string | null }[]>`
+    SELECT s."organizationId",
+      ARRAY(SELECT vd."domain" FROM "VerifiedDomain" vd WHERE vd."organizationId" = s."organizationId" ORDER BY vd."domain") AS "verifiedDomains",
+      (SELECT a."id" FROM "App" a WHERE a."siteId" = s."id" AND a."kind" = 'JIRA') AS "jiraAppId"
+    FROM "Site" s WHERE s."id" = ${siteId}`;
+  if (!rows[0]) throw new Error(`No site ${siteId}.`);
+  return { siteId, organizationId: rows[0].organizationId, jiraAppId: rows[0].jiraAppId, verifiedDomains: rows[0].verifiedDomains, now };
 }
 
 type RawRow = {
@@ -334,8 +328,8 @@ function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[
   const where = [
     sql`i."siteId" = ${ctx.siteId}`,
     sql`i."state" = 'PENDING'`,
-    // Someone already on the site shows as their site-user row, not twice.
-    sql`NOT EXISTS (SELECT 1 FROM "SiteUser" x WHERE x."siteId" = i."siteId" AND x."userId" = ui."id")`,
+    // Someone already on the site shows as their site-user row, not twice (ui."onSite": see invitationSelect).
+    sql`ui."onSite" IS NOT TRUE`,
   ];
   // The name shown is the account's name, or the address without an account: a match on either
   // column. As one OR over two joined tables no index could serve it, so the matching invitations
@@ -378,7 +372,11 @@ function invitationSelect(where: Prisma.Sql[], order: Prisma.Sql, limit: number)
       i."expiresAt" AS "expiresAt", NULL::text AS "spaceKey", NULL::text AS "spaceName",
       NULL::timestamp(3) AS "lastActiveAt", i."createdAt" AS "addedAt", i."id" AS "sortId"
     FROM "Invitation" i
-    LEFT JOIN "User" ui ON ui."email" = i."email"
+    -- The invitee's account, if any, by its unique email, and whether it is on the site already:
+    -- index lookups per invitation read (LIMIT keeps the planner from hashing every user instead).
+    LEFT JOIN LATERAL (
+      SELECT x."id", x."name", EXISTS (SELECT 1 FROM "SiteUser" xs WHERE xs."siteId" = i."siteId" AND xs."userId" = x."id") AS "onSite"
+      FROM "User" x WHERE x."email" = i."email" LIMIT 1) ui ON true
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${order}
     LIMIT ${limit})`;
@@ -576,7 +574,7 @@ export const JIRA_ROLE_LABEL: Record<JiraRole, string> = { GUEST: 'Guest', USER:
 
 /** "Nov 26, 2026", in UTC so the server's time zone never shifts a date. */
 export function formatListDate(date: Date): string {
-  return date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return formatUtcDate(date);
 }
 
 export function roleLabel(row: Pick<UserListRow, 'jiraRole'>): string {
