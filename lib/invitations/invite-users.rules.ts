@@ -2,6 +2,7 @@
 // components import this module, so zod stays out of the browser bundle (the input schemas are in
 // invite-users.schema.ts, which re-exports everything here).
 import { normalizeEmail } from '../email-address';
+import { formatUtcDate } from '../dates';
 
 export const MAX_INVITES_PER_BATCH = 500;
 export const MAX_PERSONAL_MESSAGE = 500;
@@ -56,7 +57,7 @@ export function formatExpiryDay(date: Date): string {
 
 /** "Mar 1, 2027", in UTC like every date on the admin screens. */
 export function formatExpiryDate(date: Date): string {
-  return date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return formatUtcDate(date);
 }
 
 export function startOfUtcDay(date: Date): Date {
