@@ -349,14 +349,34 @@ function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[
   return where;
 }
 
-function userSelect(ctx: SiteContext, sort: UsersSort, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+/**
+ * How SiteUser and User meet, so that each is read through an index whatever the filters:
+ * - with a search, the trigram indexes on User lead and each match's site membership is one
+ *   lookup of SiteUser's (siteId, userId) key;
+ * - without one, in "added" order, SiteUser's (siteId, addedAt, id) index leads and each person is
+ *   one primary-key lookup;
+ * - otherwise (name, email, last active) User's sort index leads, joined plainly.
+ * The LATERAL subqueries carry LIMIT 1 so the planner keeps them as lookups instead of hashing a
+ * whole table when a filter (a role, no space, a short search) leaves thousands of rows to sort.
+ */
+function usersFrom(ctx: SiteContext, query: UsersListQuery): Prisma.Sql {
+  if (query.q) {
+    return sql`"User" u JOIN LATERAL (SELECT xs.* FROM "SiteUser" xs WHERE xs."siteId" = ${ctx.siteId} AND xs."userId" = u."id" LIMIT 1) su ON true`;
+  }
+  if (query.sort === 'added') {
+    return sql`"SiteUser" su JOIN LATERAL (SELECT x."id", x."name", x."email", x."emailDomain", x."lastActiveAt" FROM "User" x WHERE x."id" = su."userId" LIMIT 1) u ON true`;
+  }
+  return sql`"SiteUser" su JOIN "User" u ON u."id" = su."userId"`;
+}
+
+function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+  const { sort } = query;
   return sql`(SELECT 'user' AS "kind", u."id" AS "userId", NULL::text AS "invitationId",
       u."name" AS "name", u."email" AS "email", u."emailDomain" AS "emailDomain",
       r."role"::text AS "role", su."isSiteAdmin" AS "isSiteAdmin", su."suspendedAt" AS "suspendedAt",
       NULL::timestamp(3) AS "expiresAt", s."key" AS "spaceKey", s."name" AS "spaceName",
       u."lastActiveAt" AS "lastActiveAt", su."addedAt" AS "addedAt", ${userSortId(sort)} AS "sortId"
-    FROM "SiteUser" su
-    JOIN "User" u ON u."id" = su."userId"
+    FROM ${usersFrom(ctx, query)}
     LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"
     LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"
     LEFT JOIN "Space" s ON s."id" = g."spaceId"
@@ -413,7 +433,7 @@ function pageSql(ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cu
   if (sort !== 'lastActive') {
     if (users) {
       const where = cursor ? [...users, afterCursor(userKey, userId, dir, cursor)] : users;
-      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(userKey, userId, dir), limit));
     }
     if (invitations) {
       const where = cursor ? [...invitations, afterCursor(invitationKey, invitationId, dir, cursor)] : invitations;
@@ -430,12 +450,12 @@ function pageSql(ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cu
     if (users && datedAhead) {
       const where = [...users, sql`u."lastActiveAt" IS NOT NULL`];
       if (datedCursor) where.push(afterCursor(userKey, userId, dir, datedCursor));
-      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(userKey, userId, dir), limit));
     }
     if (users && neverAhead) {
       const where = [...users, sql`u."lastActiveAt" IS NULL`];
       if (neverCursor) where.push(afterCursor(null, userId, dir, neverCursor));
-      parts.push(userSelect(ctx, sort, where, orderBy(null, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(null, userId, dir), limit));
     }
     if (invitations && neverAhead) {
       const where = neverCursor ? [...invitations, afterCursor(null, invitationId, dir, neverCursor)] : invitations;
