@@ -143,19 +143,24 @@ export async function listSpacePeople(db: Db, viewer: Viewer, spaceKey: string, 
   const siteId = viewer.site.id;
   // One statement for the rows: the space's memberships (its (spaceId, userId) index), each
   // person by primary key (a LATERAL with LIMIT: a space of thousands never hashes every user),
-  // sorted by name. Counts are index-only scans of the same index.
+  // sorted by name and cut to the page before anything else is joined. Counts are index-only
+  // scans of the same index.
   const contains = `%${pattern}%`;
   const [memberships, total, administrators] = await Promise.all([
     db.$queryRaw<{ role: SpaceRoleName; id: string; name: string; email: string; active: boolean; suspendedAt: Date | null; jiraRole: string | null }[]>`
-      SELECT m."role"::text AS "role", u."id", u."name", u."email", u."active", su."suspendedAt", jr."role"::text AS "jiraRole"
-      FROM "SpaceMembership" m
-      JOIN LATERAL (SELECT x."id", x."name", x."email", x."active" FROM "User" x WHERE x."id" = m."userId" LIMIT 1) u ON true
-      LEFT JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = u."id"
+      SELECT p."role"::text AS "role", p."id", p."name", p."email", p."active", su."suspendedAt", jr."role"::text AS "jiraRole"
+      FROM (
+        SELECT m."role", u."id", u."name", u."email", u."active"
+        FROM "SpaceMembership" m
+        JOIN LATERAL (SELECT x."id", x."name", x."email", x."active" FROM "User" x WHERE x."id" = m."userId" LIMIT 1) u ON true
+        WHERE m."spaceId" = ${space.id} AND (${search === ''} OR u."name" ILIKE ${contains} OR u."email" ILIKE ${contains})
+        ORDER BY u."name" ASC, u."id" ASC
+        LIMIT ${SPACE_PEOPLE_LIMIT + 1}) p
+      -- Site access and Jira role of the page's people only, not of everyone in the space.
+      LEFT JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = p."id"
       LEFT JOIN LATERAL (SELECT r."role" FROM "AppRole" r JOIN "App" a ON a."id" = r."appId" AND a."siteId" = ${siteId} AND a."kind" = 'JIRA'
-                         WHERE r."userId" = u."id" LIMIT 1) jr ON true
-      WHERE m."spaceId" = ${space.id} AND (${search === ''} OR u."name" ILIKE ${contains} OR u."email" ILIKE ${contains})
-      ORDER BY u."name" ASC, u."id" ASC
-      LIMIT ${SPACE_PEOPLE_LIMIT + 1}`,
+                         WHERE r."userId" = p."id" LIMIT 1) jr ON true
+      ORDER BY p."name" ASC, p."id" ASC`,
     db.spaceMembership.count({ where: { spaceId: space.id } }),
     db.spaceMembership.count({ where: { spaceId: space.id, role: 'ADMINISTRATOR' } }),
   ]);
