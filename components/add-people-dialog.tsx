@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useRef, useState, useTransition } from 'react';
 import { normalizeEmail } from '@/lib/email-address';
-import { MAX_ACCESS_REQUEST_NOTE, MAX_PEOPLE_PER_ADD, MAX_PICKER_QUERY, SPACE_ROLE_LABELS, SPACE_ROLES, type SpaceRoleName } from '@/lib/spaces/people.schema';
+import { MAX_ACCESS_REQUEST_NOTE, MAX_PEOPLE_PER_ADD, MAX_PICKER_QUERY, SPACE_ROLE_LABELS, SPACE_ROLES, type SpaceRoleName } from '@/lib/spaces/people.rules';
 import type { AddPersonResult, PickerPerson } from '@/lib/spaces/people';
 import type { Result } from '@/lib/result';
 import { Avatar } from './avatar';

@@ -11,7 +11,7 @@ import {
   parseEmailList,
   parseExpiryDay,
   type JiraRole,
-} from '@/lib/invitations/invite-users.schema';
+} from '@/lib/invitations/invite-users.rules';
 import type { ReviewRow } from '@/lib/invitations/review';
 import type { GrantRow } from '@/lib/invitations/grant';
 import type { Result } from '@/lib/result';

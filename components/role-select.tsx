@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import type { Result } from '@/lib/result';
-import { JIRA_ROLE_LABELS, JIRA_ROLES, type JiraRole } from '@/lib/invitations/invite-users.schema';
+import { JIRA_ROLE_LABELS, JIRA_ROLES, type JiraRole } from '@/lib/invitations/invite-users.rules';
 import { billingEffect } from '@/lib/users/billing-effect';
 import { Button } from './button';
 import { Modal } from './modal';

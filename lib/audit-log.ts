@@ -427,8 +427,11 @@ function toRow(raw: RawRow): AuditLogRow {
 
 /** "Nov 26, 2026, 23:14", in UTC so the server's time zone never shifts a date. */
 export function formatAuditDate(date: Date): string {
-  return date.toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+  return AUDIT_DATE.format(date);
 }
+
+// Made once: toLocaleString(locale, options) builds a new formatter on every call (50 rows a page).
+const AUDIT_DATE = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 
 // ---------------------------------------------------------------------------------------------
 // Public data functions

@@ -30,3 +30,22 @@ export async function writeAudit(tx: Tx, context: AuditContext, entry: AuditEntr
     },
   });
 }
+
+/** Several entries of one change (a batch), in one statement. */
+export async function writeAudits(tx: Tx, context: AuditContext, entries: AuditEntry[]) {
+  if (!entries.length) return;
+  await tx.auditEvent.createMany({
+    data: entries.map((entry) => ({
+      siteId: context.siteId,
+      actorId: context.actorId,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      targetUserId: entry.targetUserId ?? null,
+      before: entry.before,
+      after: entry.after,
+    })),
+  });
+}

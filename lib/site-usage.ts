@@ -1,5 +1,5 @@
 import type { Db } from './db/client';
-import type { Prisma } from './db/generated/client';
+import { Prisma } from './db/generated/client';
 
 type Reader = Db | Prisma.TransactionClient;
 
@@ -12,22 +12,33 @@ export type SiteUsage = {
   guestAllowance: number;
 };
 
-export async function siteUsage(db: Reader, siteId: string, now = new Date()): Promise<SiteUsage> {
-  const site = await db.site.findUniqueOrThrow({ where: { id: siteId }, select: { organization: { select: { guestsPerLicensedUser: true } } } });
-  const rows = await db.$queryRaw<{ licensed: bigint; guests: bigint; pending: bigint }[]>`
-    SELECT
-      (SELECT count(*) FROM "AppRole" r JOIN "App" a ON a."id" = r."appId"
-         JOIN "SiteUser" su ON su."userId" = r."userId" AND su."siteId" = a."siteId"
-       WHERE a."siteId" = ${siteId} AND a."kind" = 'JIRA' AND r."role" IN ('USER', 'ADMIN') AND su."suspendedAt" IS NULL) AS licensed,
-      (SELECT count(*) FROM "AppRole" r JOIN "App" a ON a."id" = r."appId"
-       WHERE a."siteId" = ${siteId} AND a."kind" = 'JIRA' AND r."role" = 'GUEST') AS guests,
+/**
+ * One statement, whatever the size of the site: the seat figures come from "SiteSeatCounter"
+ * (kept exact by triggers on AppRole and SiteUser, in the same transaction as each change: see
+ * the site_seat_counter migration), and pending guest invitations are an index-only range count
+ * on (siteId, role, state, expiresAt). A site without a counter row yet has no seats.
+ */
+export function siteUsageSql(siteId: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT o."guestsPerLicensedUser" AS "ratio",
+      COALESCE(c."licensedSeats", 0) AS "licensed",
+      COALESCE(c."guests", 0) AS "guests",
       (SELECT count(*) FROM "Invitation" i
-       WHERE i."siteId" = ${siteId} AND i."state" = 'PENDING' AND i."role" = 'GUEST' AND i."expiresAt" > ${now}) AS pending`;
+       WHERE i."siteId" = s."id" AND i."role" = 'GUEST' AND i."state" = 'PENDING' AND i."expiresAt" > ${now}) AS "pending"
+    FROM "Site" s
+    JOIN "Organization" o ON o."id" = s."organizationId"
+    LEFT JOIN "SiteSeatCounter" c ON c."siteId" = s."id"
+    WHERE s."id" = ${siteId}`;
+}
+
+export async function siteUsage(db: Reader, siteId: string, now = new Date()): Promise<SiteUsage> {
+  const rows = await db.$queryRaw<{ ratio: number; licensed: number; guests: number; pending: bigint }[]>(siteUsageSql(siteId, now));
+  if (!rows.length) throw new Error(`No site ${siteId}.`);
   const licensedSeats = Number(rows[0].licensed);
   return {
     licensedSeats,
     guests: Number(rows[0].guests),
     pendingGuestInvitations: Number(rows[0].pending),
-    guestAllowance: licensedSeats * site.organization.guestsPerLicensedUser,
+    guestAllowance: licensedSeats * rows[0].ratio,
   };
 }

@@ -12,9 +12,12 @@ function basePrismaClient(connectionString: string | undefined, options: ClientO
   if (!connectionString) throw new Error('DATABASE_URL is not set');
   // A pooled connection the server dropped (restart, failover) is an event, not a crash.
   const onError = () => options.onConnectionLost?.();
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, { onPoolError: onError, onConnectionError: onError }),
-  });
+  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, { onPoolError: onError, onConnectionError: onError });
+  // PORTICO_LOG_QUERIES=1: every statement with its duration on stderr (finding where a page's time goes).
+  if (process.env.PORTICO_LOG_QUERIES !== '1') return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => console.error(`[query ${event.duration} ms] ${event.query.replace(/\s+/g, ' ').slice(0, 400)} ${event.params.slice(0, 200)}`));
+  return client;
 }
 
 // Every `$transaction(fn)` is retried on serialization failures and deadlocks (lib/db/retry.ts).

@@ -82,6 +82,17 @@ async function patchCharColumns(factory: PrismaPg) {
   await probe.dispose();
   if (proto.__porticoCharPatched) return;
   proto.__porticoCharPatched = true;
+  // The adapter's executeScript splits a migration on every ';', which breaks function bodies
+  // (plpgsql). `prisma migrate deploy` sends the script whole, in PostgreSQL's simple query
+  // protocol (several statements, one implicit transaction): do the same.
+  const adapterProto = Object.getPrototypeOf(probe);
+  adapterProto.executeScript = async function (this: { client: pg.Pool; onError: (error: unknown) => never }, script: string) {
+    try {
+      await this.client.query(script);
+    } catch (error) {
+      this.onError(error);
+    }
+  };
   const performIO = proto.performIO;
   proto.performIO = async function (query: any, ...rest: unknown[]) {
     const result = await performIO.call(this, query, ...rest);

@@ -1,7 +1,7 @@
 // "Grant access": writes every invitation of a batch and its email in one transaction.
 import type { Db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
-import { writeAudit, type AuditContext } from '../audit';
+import { writeAudit, writeAudits, type AuditContext, type AuditEntry } from '../audit';
 import { assertCan, type Viewer } from '../access/policy';
 import { DomainError } from '../result';
 import { normalizeEmail } from '../email-address';
@@ -22,6 +22,34 @@ export async function lockSiteMembership(tx: Tx, siteId: string) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`site-membership:${siteId}`}, 0))`;
 }
 
+/** Marks the unsent emails of these invitations superseded (their links no longer work). */
+async function supersedeInvitationEmails(tx: Tx, invitationIds: string[]) {
+  await tx.outboxEmail.updateMany({
+    where: { invitationId: { in: invitationIds }, state: 'PENDING' },
+    data: { state: 'FAILED', lastError: 'Superseded by a newer invitation link', payload: { token: REDACTED_TOKEN } },
+  });
+}
+
+function invitationEmail(
+  invitation: { id: string; email: string; role: JiraRole; personalMessage: string | null; expiresAt: Date },
+  rawToken: string,
+  context: { inviterName: string; siteName: string },
+): Prisma.OutboxEmailCreateManyInput {
+  return {
+    template: 'invitation',
+    to: invitation.email,
+    invitationId: invitation.id,
+    payload: {
+      token: rawToken,
+      inviterName: context.inviterName,
+      siteName: context.siteName,
+      role: invitation.role,
+      personalMessage: invitation.personalMessage,
+      expiresAt: invitation.expiresAt.toISOString(),
+    },
+  };
+}
+
 export async function issueInvitationEmail(
   tx: Tx,
   invitation: { id: string; email: string; role: JiraRole; personalMessage: string | null; expiresAt: Date },
@@ -29,25 +57,8 @@ export async function issueInvitationEmail(
   context: { inviterName: string; siteName: string },
 ) {
   // Older emails of this invitation carry a link that no longer works: never send them.
-  await tx.outboxEmail.updateMany({
-    where: { invitationId: invitation.id, state: 'PENDING' },
-    data: { state: 'FAILED', lastError: 'Superseded by a newer invitation link', payload: { token: REDACTED_TOKEN } },
-  });
-  await tx.outboxEmail.create({
-    data: {
-      template: 'invitation',
-      to: invitation.email,
-      invitationId: invitation.id,
-      payload: {
-        token: rawToken,
-        inviterName: context.inviterName,
-        siteName: context.siteName,
-        role: invitation.role,
-        personalMessage: invitation.personalMessage,
-        expiresAt: invitation.expiresAt.toISOString(),
-      },
-    },
-  });
+  await supersedeInvitationEmails(tx, [invitation.id]);
+  await tx.outboxEmail.create({ data: invitationEmail(invitation, rawToken, context) });
 }
 
 export async function grantAccess(
@@ -83,7 +94,11 @@ export async function grantAccess(
       const expiryProblem = guestAccessExpiresAt ? guestExpiryProblem(guestAccessExpiresAt, now) : null;
       if (expiryProblem) throw new DomainError('INVALID_INPUT', expiryProblem, { guestAccessExpiresOn: expiryProblem });
       const expiryAudit = input.role === 'GUEST' ? { guestAccessExpiresAt: guestAccessExpiresAt?.toISOString() ?? null } : {};
+      // Every write of the batch is one statement per kind (invitations, emails, audit events),
+      // however many addresses: no round trip per address.
       const results: GrantRow[] = [];
+      const resends: { index: number; row: ReviewRow; token: { raw: string; hash: string } }[] = [];
+      const creates: { index: number; row: ReviewRow; token: { raw: string; hash: string } }[] = [];
       for (const row of rows) {
         if (row.outcome === 'REFUSED') {
           results.push({ ...row, result: 'REFUSED' });
@@ -95,39 +110,66 @@ export async function grantAccess(
             results.push({ ...row, detail: 'Already invited. Nothing was sent.', result: 'SKIPPED' });
             continue;
           }
-          const token = newInvitationToken();
-          const invitation = await tx.invitation.update({
-            where: { id: row.pendingInvitationId },
-            data: { tokenHash: token.hash, role: input.role, personalMessage: input.personalMessage, invitedById: viewer.userId, expiresAt, guestAccessExpiresAt, deliveryState: 'QUEUED', deliveryError: null, sentAt: null },
-          });
-          await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
-          await writeAudit(tx, audit, { action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: row.email, role: input.role, ...expiryAudit } });
+          resends.push({ index: results.length, row, token: newInvitationToken() });
           results.push({ ...row, detail: 'Invitation sent again with a new link.', result: 'RESENT' });
         } else {
-          const token = newInvitationToken();
-          const invitation = await tx.invitation.create({
-            data: {
-              siteId: site.id,
-              appId: site.jiraAppId,
-              email: row.email,
-              openEmail: row.email,
-              role: input.role,
-              tokenHash: token.hash,
-              personalMessage: input.personalMessage,
-              invitedById: viewer.userId,
-              expiresAt,
-              guestAccessExpiresAt,
-            },
-          });
-          await issueInvitationEmail(tx, invitation, token.raw, { inviterName: viewer.name, siteName: site.name });
-          await writeAudit(tx, audit, {
+          creates.push({ index: results.length, row, token: newInvitationToken() });
+          results.push({ ...row, detail: row.outcome === 'NEW_GUEST' ? 'Invited as a guest.' : `Invited.`, result: 'INVITED' });
+        }
+      }
+
+      type Issued = { id: string; email: string; role: JiraRole; personalMessage: string | null; expiresAt: Date };
+      const outbox: { invitation: Issued; rawToken: string }[] = [];
+      const audits: AuditEntry[] = [];
+      if (resends.length) {
+        const updated = await tx.$queryRaw<Issued[]>`
+          UPDATE "Invitation" i SET "tokenHash" = v."hash", "role" = ${input.role}::"AppRoleKind", "personalMessage" = ${input.personalMessage},
+            "invitedById" = ${viewer.userId}, "expiresAt" = ${expiresAt}, "guestAccessExpiresAt" = ${guestAccessExpiresAt},
+            "deliveryState" = 'QUEUED', "deliveryError" = NULL, "sentAt" = NULL, "updatedAt" = ${now}
+          FROM unnest(${resends.map((r) => r.row.pendingInvitationId!)}::text[], ${resends.map((r) => r.token.hash)}::text[]) AS v("id", "hash")
+          WHERE i."id" = v."id" AND i."siteId" = ${site.id}
+          RETURNING i."id", i."email", i."role"::text AS "role", i."personalMessage", i."expiresAt"`;
+        if (updated.length !== resends.length) throw new Error('An invitation to resend changed during the batch.');
+        const byId = new Map(updated.map((u) => [u.id, u]));
+        // Older emails of these invitations carry a link that no longer works: never send them.
+        await supersedeInvitationEmails(tx, updated.map((u) => u.id));
+        for (const { row, token } of resends) {
+          const invitation = byId.get(row.pendingInvitationId!)!;
+          outbox.push({ invitation, rawToken: token.raw });
+          audits.push({ action: 'invitation.resent', targetType: 'invitation', targetId: invitation.id, after: { email: row.email, role: input.role, ...expiryAudit } });
+        }
+      }
+      if (creates.length) {
+        const created = await tx.invitation.createManyAndReturn({
+          data: creates.map(({ row, token }) => ({
+            siteId: site.id,
+            appId: site.jiraAppId,
+            email: row.email,
+            openEmail: row.email,
+            role: input.role,
+            tokenHash: token.hash,
+            personalMessage: input.personalMessage,
+            invitedById: viewer.userId,
+            expiresAt,
+            guestAccessExpiresAt,
+          })),
+          select: { id: true, email: true, role: true, personalMessage: true, expiresAt: true },
+        });
+        const byEmail = new Map(created.map((c) => [c.email, c]));
+        for (const { row, token } of creates) {
+          const invitation = byEmail.get(row.email)!;
+          outbox.push({ invitation, rawToken: token.raw });
+          audits.push({
             action: 'invitation.created',
             targetType: 'invitation',
             targetId: invitation.id,
             after: { email: row.email, role: input.role, personalMessage: input.personalMessage, ...expiryAudit },
           });
-          results.push({ ...row, detail: row.outcome === 'NEW_GUEST' ? 'Invited as a guest.' : `Invited.`, result: 'INVITED' });
         }
+      }
+      if (outbox.length) {
+        await tx.outboxEmail.createMany({ data: outbox.map(({ invitation, rawToken }) => invitationEmail(invitation, rawToken, { inviterName: viewer.name, siteName: site.name })) });
+        await writeAudits(tx, audit, audits);
       }
       return results;
     },

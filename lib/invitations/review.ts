@@ -1,6 +1,6 @@
 // Step 2 of Invite users ("Review your changes"): what will happen to each address.
 import type { Db } from '../db/client';
-import type { Prisma } from '../db/generated/client';
+import type { Plan, Prisma } from '../db/generated/client';
 import { emailDomain, isExternalDomain } from '../email-address';
 import { siteUsage } from '../site-usage';
 import { JIRA_ROLE_LABELS, type JiraRole } from './invite-users.schema';
@@ -14,25 +14,28 @@ export type ReviewRow = { email: string; outcome: ReviewOutcome; detail: string;
 export const GUEST_PLANS = ['STANDARD', 'PREMIUM', 'ENTERPRISE'] as const;
 export const FREE_PLAN_GUEST_REASON = 'Guest access is only available on Standard, Premium and Enterprise plans.';
 
+/** The site's settings that invitations and requests depend on: one statement (a page pays one round trip). */
 export async function loadSiteContext(db: Reader, siteId: string) {
-  const site = await db.site.findUniqueOrThrow({
-    where: { id: siteId },
-    select: {
-      id: true,
-      name: true,
-      organization: { select: { plan: true, guestsPerLicensedUser: true, invitationExpiryDays: true, guestAccessDefaultDays: true, verifiedDomains: { select: { domain: true } } } },
-      apps: { where: { kind: 'JIRA' }, select: { id: true } },
-    },
-  });
+  const rows = await db.$queryRaw<
+    { id: string; name: string; plan: string; guestsPerLicensedUser: number; invitationExpiryDays: number; guestAccessDefaultDays: number | null; verifiedDomains: string[]; jiraAppId: string | null }[]
+  >`
+    SELECT s."id", s."name", o."plan"::text AS "plan", o."guestsPerLicensedUser", o."invitationExpiryDays", o."guestAccessDefaultDays",
+      ARRAY(SELECT vd."domain" FROM "VerifiedDomain" vd WHERE vd."organizationId" = o."id" ORDER BY vd."domain") AS "verifiedDomains",
+      (SELECT a."id" FROM "App" a WHERE a."siteId" = s."id" AND a."kind" = 'JIRA') AS "jiraAppId"
+    FROM "Site" s JOIN "Organization" o ON o."id" = s."organizationId"
+    WHERE s."id" = ${siteId}`;
+  const site = rows[0];
+  if (!site) throw new Error(`No site ${siteId}.`);
+  if (!site.jiraAppId) throw new Error(`Site ${siteId} has no Jira app.`);
   return {
     id: site.id,
     name: site.name,
-    plan: site.organization.plan,
-    invitationExpiryDays: site.organization.invitationExpiryDays,
+    plan: site.plan as Plan,
+    invitationExpiryDays: site.invitationExpiryDays,
     /** Guest access length proposed for new guests, in days (null = no expiry by default). */
-    guestAccessDefaultDays: site.organization.guestAccessDefaultDays,
-    verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
-    jiraAppId: site.apps[0].id,
+    guestAccessDefaultDays: site.guestAccessDefaultDays,
+    verifiedDomains: site.verifiedDomains,
+    jiraAppId: site.jiraAppId,
   };
 }
 

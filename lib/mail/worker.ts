@@ -8,7 +8,7 @@
 // Delivery is at least once: a crash between the SMTP server's "250 OK" and the SENT update sends
 // the message again on retry. A stable Message-ID (from the row id) lets mail clients fold that.
 import crypto from 'node:crypto';
-import { PgBoss, fromPrisma, type JobWithMetadata } from 'pg-boss';
+import { PgBoss, fromPrisma, type JobResult, type JobWithMetadata } from 'pg-boss';
 import { createPrismaClient, type Db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { EmailPayloadError, renderEmail, type RenderedEmail } from '../../emails/render';
@@ -86,6 +86,9 @@ export type MailWorker = {
 };
 
 type EmailJob = { outboxId: string };
+
+/** Emails in flight per worker process (and pooled SMTP connections). */
+const DEFAULT_CONCURRENCY = 4;
 
 /**
  * The pg-boss job id of an outbox row, as a UUID. MD5 only as a stable mapping (not for secrecy),
@@ -305,7 +308,7 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
   const stalledSeconds = options.stalledSeconds ?? DEFAULT_STALLED_SECONDS;
   const from = options.from ?? mailFrom();
   const db = createPrismaClient(options.databaseUrl);
-  const transport = createMailTransport(options.smtpUrl, { maxConnections: options.concurrency ?? 2 });
+  const transport = createMailTransport(options.smtpUrl, { maxConnections: options.concurrency ?? DEFAULT_CONCURRENCY });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     max: 4,
@@ -333,18 +336,33 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
       // (5 min) belongs to a worker that died, and goes to another one.
       expireInSeconds: stalledSeconds,
     });
+    // Jobs come in batches, each batch's emails are sent at the same time over pooled SMTP
+    // connections and settled one by one (perJobResults), and while batches come back full the
+    // next is fetched at once: fetching one job per polling interval capped delivery at about one
+    // email a second.
     workId = await boss.work(
       EMAIL_QUEUE,
-      { includeMetadata: true, batchSize: 1, localConcurrency: options.concurrency ?? 2, pollingIntervalSeconds: options.pollIntervalSeconds ?? 2 },
-      async ([job]: JobWithMetadata<EmailJob>[]) => {
-        try {
-          await deliverOutboxEmail(ctx, job.data.outboxId, { number: job.retryCount + 1, of: job.retryLimit + 1 });
-        } catch (error) {
-          // Errors before the row was read (e.g. the database away) are only known here.
-          if (!(error instanceof DeliveryFailed)) log(`Email ${job.data.outboxId}, attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed: ${describe(error)}`);
-          throw error;
-        }
+      {
+        includeMetadata: true,
+        batchSize: options.concurrency ?? DEFAULT_CONCURRENCY,
+        localConcurrency: 1,
+        perJobResults: true,
+        burstWhenBatchFull: true,
+        pollingIntervalSeconds: options.pollIntervalSeconds ?? 2,
       },
+      async (jobs: JobWithMetadata<EmailJob>[]) =>
+        Promise.all(
+          jobs.map(async (job): Promise<JobResult> => {
+            try {
+              await deliverOutboxEmail(ctx, job.data.outboxId, { number: job.retryCount + 1, of: job.retryLimit + 1 });
+              return { id: job.id, status: 'completed' };
+            } catch (error) {
+              // Errors before the row was read (e.g. the database away) are only known here.
+              if (!(error instanceof DeliveryFailed)) log(`Email ${job.data.outboxId}, attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed: ${describe(error)}`);
+              return { id: job.id, status: 'failed', output: { message: describe(error) } };
+            }
+          }),
+        ),
     );
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => {});

@@ -1,15 +1,10 @@
 // Space settings → People: the inputs, shared by the Add people dialog (client) and the server actions.
 import { z } from 'zod';
-import { SPACE_ROLES, SPACE_ROLE_LABELS, type SpaceRoleName } from '../access/permissions';
+import { SPACE_ROLES } from '../access/permissions';
 import { normalizeEmail } from '../email-address';
+import { MAX_ACCESS_REQUEST_NOTE, MAX_PEOPLE_PER_ADD, MAX_PICKER_QUERY } from './people.rules';
 
-export { SPACE_ROLES, SPACE_ROLE_LABELS, type SpaceRoleName };
-
-export const MAX_PEOPLE_PER_ADD = 20;
-export const MAX_PICKER_RESULTS = 10;
-export const MAX_PICKER_QUERY = 100;
-export const MAX_ACCESS_REQUEST_NOTE = 500;
-export const MAX_SPACE_PEOPLE_SEARCH = 100;
+export * from './people.rules';
 
 /** Same shape as the keys findSpaceForViewer accepts; anything else cannot name a space. */
 export const SpaceKey = z.string({ error: 'Missing space.' }).trim().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'Missing space.');

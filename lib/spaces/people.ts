@@ -141,44 +141,40 @@ export async function listSpacePeople(db: Db, viewer: Viewer, spaceKey: string, 
   const search = cleanSearch(q);
   const pattern = likeLiteral(search);
   const siteId = viewer.site.id;
+  // One statement for the rows: the space's memberships (its (spaceId, userId) index), each
+  // person by primary key (a LATERAL with LIMIT: a space of thousands never hashes every user),
+  // sorted by name and cut to the page before anything else is joined. Counts are index-only
+  // scans of the same index.
+  const contains = `%${pattern}%`;
   const [memberships, total, administrators] = await Promise.all([
-    db.spaceMembership.findMany({
-      where: {
-        spaceId: space.id,
-        ...(search
-          ? { user: { OR: [{ name: { contains: pattern, mode: 'insensitive' } }, { email: { contains: pattern, mode: 'insensitive' } }] } }
-          : {}),
-      },
-      orderBy: [{ user: { name: 'asc' } }, { userId: 'asc' }],
-      take: SPACE_PEOPLE_LIMIT + 1,
-      select: {
-        role: true,
-        user: {
-          select: {
-            id: true,
-            name: true,
-            email: true,
-            active: true,
-            siteUsers: { where: { siteId }, select: { suspendedAt: true } },
-            appRoles: { where: { app: { siteId, kind: 'JIRA' } }, select: { role: true } },
-          },
-        },
-      },
-    }),
+    db.$queryRaw<{ role: SpaceRoleName; id: string; name: string; email: string; active: boolean; suspendedAt: Date | null; jiraRole: string | null }[]>`
+      SELECT p."role"::text AS "role", p."id", p."name", p."email", p."active", su."suspendedAt", jr."role"::text AS "jiraRole"
+      FROM (
+        SELECT m."role", u."id", u."name", u."email", u."active"
+        FROM "SpaceMembership" m
+        JOIN LATERAL (SELECT x."id", x."name", x."email", x."active" FROM "User" x WHERE x."id" = m."userId" LIMIT 1) u ON true
+        WHERE m."spaceId" = ${space.id} AND (${search === ''} OR u."name" ILIKE ${contains} OR u."email" ILIKE ${contains})
+        ORDER BY u."name" ASC, u."id" ASC
+        LIMIT ${SPACE_PEOPLE_LIMIT + 1}) p
+      -- Site access and Jira role of the page's people only, not of everyone in the space.
+      LEFT JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = p."id"
+      LEFT JOIN LATERAL (SELECT r."role" FROM "AppRole" r JOIN "App" a ON a."id" = r."appId" AND a."siteId" = ${siteId} AND a."kind" = 'JIRA'
+                         WHERE r."userId" = p."id" LIMIT 1) jr ON true
+      ORDER BY p."name" ASC, p."id" ASC`,
     db.spaceMembership.count({ where: { spaceId: space.id } }),
     db.spaceMembership.count({ where: { spaceId: space.id, role: 'ADMINISTRATOR' } }),
   ]);
-  const people = memberships.slice(0, SPACE_PEOPLE_LIMIT).map(({ role, user }): SpacePersonRow => {
-    const siteGuest = user.appRoles[0]?.role === 'GUEST';
+  const people = memberships.slice(0, SPACE_PEOPLE_LIMIT).map((row): SpacePersonRow => {
+    const siteGuest = row.jiraRole === 'GUEST';
     return {
-      userId: user.id,
-      name: user.name,
-      email: user.email,
-      role,
+      userId: row.id,
+      name: row.name,
+      email: row.email,
+      role: row.role,
       siteGuest,
-      suspended: !user.active || !!user.siteUsers[0]?.suspendedAt,
+      suspended: !row.active || !!row.suspendedAt,
       allowedRoles: allowedSpaceRoles(siteGuest),
-      lastAdministrator: role === 'ADMINISTRATOR' && administrators <= 1,
+      lastAdministrator: row.role === 'ADMINISTRATOR' && administrators <= 1,
     };
   });
   return { space, people, total, truncated: memberships.length > SPACE_PEOPLE_LIMIT, q: search };

@@ -1,4 +1,4 @@
-import type { JiraRole } from '../invitations/invite-users.schema';
+import type { JiraRole } from '../invitations/invite-users.rules';
 
 /** What a change of Jira role does to billing, for the confirmation dialog. */
 export function billingEffect(from: JiraRole | null, to: JiraRole): string {

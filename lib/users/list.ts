@@ -13,6 +13,7 @@ import { assertCan, type Viewer } from '../access/policy';
 import { isExternalDomain } from '../email-address';
 import { siteUsage } from '../site-usage';
 import { csvRow } from '../csv';
+import { formatUtcDate } from '../dates';
 
 export const USER_SORTS = ['name', 'email', 'lastActive', 'added'] as const;
 export type UsersSort = (typeof USER_SORTS)[number];
@@ -217,21 +218,14 @@ const isDateSort = (sort: UsersSort) => sort === 'added' || sort === 'lastActive
 type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[]; now: Date };
 
 async function loadSiteContext(db: Db, siteId: string, now: Date): Promise<SiteContext> {
-  const site = await db.site.findUniqueOrThrow({
-    where: { id: siteId },
-    select: {
-      organizationId: true,
-      organization: { select: { verifiedDomains: { select: { domain: true } } } },
-      apps: { where: { kind: 'JIRA' }, select: { id: true } },
-    },
-  });
-  return {
-    siteId,
-    organizationId: site.organizationId,
-    jiraAppId: site.apps[0]?.id ?? null,
-    verifiedDomains: site.organization.verifiedDomains.map((d) => d.domain),
-    now,
-  };
+  // One statement: every page of the list (and each export batch) starts with it.
+  const rows = await db.$queryRaw<{ organizationId: string; verifiedDomains: string[]; jiraAppId: string | null }[]>`
+    SELECT s."organizationId",
+      ARRAY(SELECT vd."domain" FROM "VerifiedDomain" vd WHERE vd."organizationId" = s."organizationId" ORDER BY vd."domain") AS "verifiedDomains",
+      (SELECT a."id" FROM "App" a WHERE a."siteId" = s."id" AND a."kind" = 'JIRA') AS "jiraAppId"
+    FROM "Site" s WHERE s."id" = ${siteId}`;
+  if (!rows[0]) throw new Error(`No site ${siteId}.`);
+  return { siteId, organizationId: rows[0].organizationId, jiraAppId: rows[0].jiraAppId, verifiedDomains: rows[0].verifiedDomains, now };
 }
 
 type RawRow = {
@@ -290,12 +284,13 @@ function searchPatterns(q: string): { anywhere: string[]; nameWords: string[] } 
   return { anywhere: [`${escaped}%`], nameWords: [`% ${escaped}%`] };
 }
 
-function searchCondition(name: Prisma.Sql, email: Prisma.Sql, q: string): Prisma.Sql | null {
+/** The search box as ILIKE terms on a name and an email column (either may be left out: null). */
+function searchCondition(name: Prisma.Sql | null, email: Prisma.Sql | null, q: string): Prisma.Sql | null {
   const patterns = searchPatterns(q);
   if (!patterns) return null;
   const terms = [
-    ...patterns.anywhere.flatMap((p) => [sql`${name} ILIKE ${p}`, sql`${email} ILIKE ${p}`]),
-    ...patterns.nameWords.map((p) => sql`${name} ILIKE ${p}`),
+    ...patterns.anywhere.flatMap((p) => [...(name ? [sql`${name} ILIKE ${p}`] : []), ...(email ? [sql`${email} ILIKE ${p}`] : [])]),
+    ...(name ? patterns.nameWords.map((p) => sql`${name} ILIKE ${p}`) : []),
   ];
   return sql`(${Prisma.join(terms, ' OR ')})`;
 }
@@ -333,24 +328,55 @@ function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[
   const where = [
     sql`i."siteId" = ${ctx.siteId}`,
     sql`i."state" = 'PENDING'`,
-    // Someone already on the site shows as their site-user row, not twice.
-    sql`NOT EXISTS (SELECT 1 FROM "SiteUser" x WHERE x."siteId" = i."siteId" AND x."userId" = ui."id")`,
+    // Someone already on the site shows as their site-user row, not twice (ui."onSite": see invitationSelect).
+    sql`ui."onSite" IS NOT TRUE`,
   ];
-  const search = searchCondition(sql`COALESCE(ui."name", i."email")`, sql`i."email"`, query.q);
-  if (search) where.push(search);
+  // The name shown is the account's name, or the address without an account: a match on either
+  // column. As one OR over two joined tables no index could serve it, so the matching invitations
+  // are found from each side's trigram index (the address; the account's name, then its
+  // invitations by address) and the page reads only those.
+  const byEmail = searchCondition(null, sql`ie."email"`, query.q);
+  const byName = searchCondition(sql`un."name"`, null, query.q);
+  if (byEmail && byName) {
+    where.push(sql`i."id" IN (
+      SELECT ie."id" FROM "Invitation" ie WHERE ie."siteId" = ${ctx.siteId} AND ie."state" = 'PENDING' AND ${byEmail}
+      UNION
+      SELECT iu."id" FROM "User" un JOIN "Invitation" iu ON iu."email" = un."email"
+      WHERE iu."siteId" = ${ctx.siteId} AND iu."state" = 'PENDING' AND ${byName})`);
+  }
   if (query.role) where.push(sql`i."role" = ${ROLE_SQL[query.role]}`);
   if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`split_part(i."email", '@', 2)`)}`);
   return where;
 }
 
-function userSelect(ctx: SiteContext, sort: UsersSort, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+/**
+ * How SiteUser and User meet, so that each is read through an index whatever the filters:
+ * - with a search, the trigram indexes on User lead and each match's site membership is one
+ *   lookup of SiteUser's (siteId, userId) key;
+ * - without one, in "added" order, SiteUser's (siteId, addedAt, id) index leads and each person is
+ *   one primary-key lookup;
+ * - otherwise (name, email, last active) User's sort index leads, joined plainly.
+ * The LATERAL subqueries carry LIMIT 1 so the planner keeps them as lookups instead of hashing a
+ * whole table when a filter (a role, no space, a short search) leaves thousands of rows to sort.
+ */
+function usersFrom(ctx: SiteContext, query: UsersListQuery): Prisma.Sql {
+  if (query.q) {
+    return sql`"User" u JOIN LATERAL (SELECT xs.* FROM "SiteUser" xs WHERE xs."siteId" = ${ctx.siteId} AND xs."userId" = u."id" LIMIT 1) su ON true`;
+  }
+  if (query.sort === 'added') {
+    return sql`"SiteUser" su JOIN LATERAL (SELECT x."id", x."name", x."email", x."emailDomain", x."lastActiveAt" FROM "User" x WHERE x."id" = su."userId" LIMIT 1) u ON true`;
+  }
+  return sql`"SiteUser" su JOIN "User" u ON u."id" = su."userId"`;
+}
+
+function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
+  const { sort } = query;
   return sql`(SELECT 'user' AS "kind", u."id" AS "userId", NULL::text AS "invitationId",
       u."name" AS "name", u."email" AS "email", u."emailDomain" AS "emailDomain",
       r."role"::text AS "role", su."isSiteAdmin" AS "isSiteAdmin", su."suspendedAt" AS "suspendedAt",
       NULL::timestamp(3) AS "expiresAt", s."key" AS "spaceKey", s."name" AS "spaceName",
       u."lastActiveAt" AS "lastActiveAt", su."addedAt" AS "addedAt", ${userSortId(sort)} AS "sortId"
-    FROM "SiteUser" su
-    JOIN "User" u ON u."id" = su."userId"
+    FROM ${usersFrom(ctx, query)}
     LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"
     LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"
     LEFT JOIN "Space" s ON s."id" = g."spaceId"
@@ -366,7 +392,11 @@ function invitationSelect(where: Prisma.Sql[], order: Prisma.Sql, limit: number)
       i."expiresAt" AS "expiresAt", NULL::text AS "spaceKey", NULL::text AS "spaceName",
       NULL::timestamp(3) AS "lastActiveAt", i."createdAt" AS "addedAt", i."id" AS "sortId"
     FROM "Invitation" i
-    LEFT JOIN "User" ui ON ui."email" = i."email"
+    -- The invitee's account, if any, by its unique email, and whether it is on the site already:
+    -- index lookups per invitation read (LIMIT keeps the planner from hashing every user instead).
+    LEFT JOIN LATERAL (
+      SELECT x."id", x."name", EXISTS (SELECT 1 FROM "SiteUser" xs WHERE xs."siteId" = i."siteId" AND xs."userId" = x."id") AS "onSite"
+      FROM "User" x WHERE x."email" = i."email" LIMIT 1) ui ON true
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${order}
     LIMIT ${limit})`;
@@ -403,7 +433,7 @@ function pageSql(ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cu
   if (sort !== 'lastActive') {
     if (users) {
       const where = cursor ? [...users, afterCursor(userKey, userId, dir, cursor)] : users;
-      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(userKey, userId, dir), limit));
     }
     if (invitations) {
       const where = cursor ? [...invitations, afterCursor(invitationKey, invitationId, dir, cursor)] : invitations;
@@ -420,12 +450,12 @@ function pageSql(ctx: SiteContext, query: UsersListQuery, dir: SortDirection, cu
     if (users && datedAhead) {
       const where = [...users, sql`u."lastActiveAt" IS NOT NULL`];
       if (datedCursor) where.push(afterCursor(userKey, userId, dir, datedCursor));
-      parts.push(userSelect(ctx, sort, where, orderBy(userKey, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(userKey, userId, dir), limit));
     }
     if (users && neverAhead) {
       const where = [...users, sql`u."lastActiveAt" IS NULL`];
       if (neverCursor) where.push(afterCursor(null, userId, dir, neverCursor));
-      parts.push(userSelect(ctx, sort, where, orderBy(null, userId, dir), limit));
+      parts.push(userSelect(ctx, query, where, orderBy(null, userId, dir), limit));
     }
     if (invitations && neverAhead) {
       const where = neverCursor ? [...invitations, afterCursor(null, invitationId, dir, neverCursor)] : invitations;
@@ -564,7 +594,7 @@ export const JIRA_ROLE_LABEL: Record<JiraRole, string> = { GUEST: 'Guest', USER:
 
 /** "Nov 26, 2026", in UTC so the server's time zone never shifts a date. */
 export function formatListDate(date: Date): string {
-  return date.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return formatUtcDate(date);
 }
 
 export function roleLabel(row: Pick<UserListRow, 'jiraRole'>): string {

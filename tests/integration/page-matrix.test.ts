@@ -375,6 +375,8 @@ const ROWS: PageRow[] = [
   row({ url: '/dashboards', checks: "permission 'experience.dashboards'", cells: LICENSED_ONLY, shows: ['Dashboards give an overview of work across spaces.'] }),
   row({ url: '/goals', checks: "permission 'experience.goals'", cells: LICENSED_ONLY, shows: ['Goals connect work to what your organization wants to achieve.'] }),
   row({ url: '/people', checks: "permission 'experience.peopleDirectory'", cells: LICENSED_ONLY, shows: ['Find people and teams on this site.'] }),
+  // The benchmark's framework floor (npm run bench): session, viewer, policy, layout, one line.
+  row({ url: '/ping', checks: "permission 'jira.use'", cells: 'login ok   ok   ok   ok   ok   no   ok   no   no   ok   no', shows: ['Signed in to Acme.'] }),
   row({
     url: '/account/security/api-tokens',
     checks: 'canManageOwnApiTokens: on the site, not suspended, some role',

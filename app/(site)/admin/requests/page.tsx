@@ -9,10 +9,11 @@ import { MoreActions } from '@/components/more-actions';
 import { ActionForm } from '@/components/action-form';
 import { buttonClass } from '@/components/button';
 import { approveRequestAction } from '../actions';
+import { formatUtcDate } from '@/lib/dates';
 
 export const metadata = { title: 'Approve requests · Settings · Portico' };
 
-const formatDate = (d: Date) => d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const formatDate = formatUtcDate;
 
 export default async function ApproveRequestsPage() {
   const viewer = await viewerWith('admin.requests.manage');

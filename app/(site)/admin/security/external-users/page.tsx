@@ -7,10 +7,11 @@ import { Lozenge } from '@/components/lozenge';
 import { buttonClass } from '@/components/button';
 import { SecurityPolicyForm } from '@/components/security-policy-form';
 import { resetSessionsAction, reviewPolicyChangeAction, updatePolicyAction } from './actions';
+import { formatUtcDate } from '@/lib/dates';
 
 export const metadata = { title: 'External users · Settings · Portico' };
 
-const formatDay = (d: Date | null) => (d ? d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : 'Never');
+const formatDay = (d: Date | null) => (d ? formatUtcDate(d) : 'Never');
 const formatWhen = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
 const METHODS = [

@@ -16,10 +16,11 @@ import { TwoStepAdmin } from '@/components/two-step-admin';
 import { GuestExpiryPanel } from '@/components/guest-expiry-panel';
 import { guestExpiryView } from '@/lib/guests/expiry';
 import { changeGuestExpiryAction } from '../../actions';
+import { formatUtcDate } from '@/lib/dates';
 
 export const metadata = { title: 'User profile · Settings · Portico' };
 
-const formatDate = (d: Date | null) => (d ? d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : 'Never');
+const formatDate = (d: Date | null) => (d ? formatUtcDate(d) : 'Never');
 
 export default async function UserProfilePage({ params }: { params: Promise<{ id: string }> }) {
   const viewer = await viewerWith('admin.users.view');
