@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EmailPayloadError, headerSafe, renderEmail } from '@/emails/render';
+import { render } from '@react-email/render';
+import { EmailPayloadError, emailElement, headerSafe, renderEmail } from '@/emails/render';
 
 const APP = { appUrl: 'https://portico.example.com/' };
 const TOKEN = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg';
@@ -71,5 +72,35 @@ describe('renderEmail', () => {
     await expect(renderEmail('invitation', { ...invitation, expiresAt: 'next week' }, APP)).rejects.toThrow(EmailPayloadError);
     await expect(renderEmail('access-request-approved', { siteName: 'Acme', role: 'USER' }, APP)).rejects.toThrow(EmailPayloadError);
     await expect(renderEmail('invitation', invitation, { appUrl: 'javascript:alert(1)' })).rejects.toThrow(EmailPayloadError);
+  });
+});
+
+// renderEmail renders each email once and derives the plain text from that HTML; React Email's own
+// way renders twice (render, then render with plainText). Both must give the same bytes.
+describe('renderEmail output equals React Email rendering the element twice', () => {
+  const tricky = [
+    'Plain',
+    '<script>alert("x")</script> & <b>bold</b> \'quoted\' "double" &amp; &lt;',
+    'Zoë Ñandú 日本語 🎉 עברית العربية \u00a0nbsp ‏rtl',
+    'Line one\r\nLine two\n\nLine four\rLine five',
+    'a'.repeat(4000) + ' ' + 'mot très long '.repeat(60),
+    '{{curly}} ${dollar} `tick` \\backslash </html><!DOCTYPE html> <!-- comment -->',
+  ];
+  const payloads: [string, Record<string, unknown>][] = [
+    ...tricky.map((text): [string, Record<string, unknown>] => ['invitation', { ...invitation, inviterName: text.slice(0, 200), siteName: `Site ${text.slice(0, 150)}`, personalMessage: text }]),
+    ['invitation', { ...invitation, personalMessage: null, role: 'ADMIN' }],
+    ...tricky.map((text): [string, Record<string, unknown>] => ['access-request-approved', { siteName: text.slice(0, 200), role: 'USER', approverName: 'Ann <ann@x>' }]),
+    ...tricky.map((text): [string, Record<string, unknown>] => ['access-request-denied', { siteName: 'Acme & Co', deciderName: text.slice(0, 200), message: text }]),
+    ...tricky.map((text): [string, Record<string, unknown>] => [
+      'guest-access-expiring',
+      { siteName: 'Acme', guestUserId: 'u_1', guestName: text.slice(0, 200), guestEmail: 'g&uest@example.com', spaceKey: 'K<1>', spaceName: text.slice(0, 200), expiresAt: '2026-12-03T09:30:00.000Z', reason: 'admin' },
+    ]),
+    ...tricky.map((text): [string, Record<string, unknown>] => ['email-passcode', { code: '012345', name: text.slice(0, 200), siteName: 'Acme "quoted"', expiresAt: '2026-12-03T09:30:00.000Z' }]),
+  ];
+  it.each(payloads.map(([template, payload], index) => [index, template, payload] as const))('case %i (%s)', async (_index, template, payload) => {
+    const { element } = emailElement(template, payload, APP);
+    const email = await renderEmail(template, payload, APP);
+    expect(email.html).toBe(await render(element));
+    expect(email.text).toBe(await render(element, { plainText: true }));
   });
 });
