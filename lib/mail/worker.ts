@@ -58,9 +58,10 @@ export const DEFAULT_STALLED_SECONDS = 300;
  * Delivery tuning from the environment, all optional (README, Email):
  * PORTICO_MAIL_RETRY_DELAY_SECONDS (first retry delay, default 5), PORTICO_MAIL_RETRY_DELAY_MAX_SECONDS
  * (cap on one delay, default 900), PORTICO_MAIL_RETRY_LIMIT (default 8) and
- * PORTICO_MAIL_STALLED_SECONDS (default 300).
+ * PORTICO_MAIL_STALLED_SECONDS (default 300) and PORTICO_MAIL_CONCURRENCY (emails in flight and SMTP
+ * connections per worker, default 16; lower it for providers that cap simultaneous connections).
  */
-export function mailTuningFromEnv(env: Record<string, string | undefined> = process.env): Pick<MailWorkerOptions, 'retry' | 'stalledSeconds'> {
+export function mailTuningFromEnv(env: Record<string, string | undefined> = process.env): Pick<MailWorkerOptions, 'retry' | 'stalledSeconds' | 'concurrency'> {
   const number = (name: string, min: number): number | undefined => {
     const raw = env[name]?.trim();
     if (!raw) return undefined;
@@ -75,7 +76,7 @@ export function mailTuningFromEnv(env: Record<string, string | undefined> = proc
   if (delaySeconds !== undefined) retry.delaySeconds = delaySeconds;
   if (delayMaxSeconds !== undefined) retry.delayMaxSeconds = delayMaxSeconds;
   if (limit !== undefined) retry.limit = limit;
-  return { retry, stalledSeconds: number('PORTICO_MAIL_STALLED_SECONDS', 5) };
+  return { retry, stalledSeconds: number('PORTICO_MAIL_STALLED_SECONDS', 5), concurrency: number('PORTICO_MAIL_CONCURRENCY', 1) };
 }
 
 export type MailWorker = {

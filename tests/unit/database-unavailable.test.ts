@@ -33,8 +33,9 @@ describe('mailTuningFromEnv', () => {
   it('reads the documented variables and refuses nonsense', () => {
     expect(mailTuningFromEnv({})).toEqual({ retry: {}, stalledSeconds: undefined });
     expect(
-      mailTuningFromEnv({ PORTICO_MAIL_RETRY_DELAY_SECONDS: '1', PORTICO_MAIL_RETRY_DELAY_MAX_SECONDS: '2', PORTICO_MAIL_RETRY_LIMIT: '30', PORTICO_MAIL_STALLED_SECONDS: '10' }),
-    ).toEqual({ retry: { delaySeconds: 1, delayMaxSeconds: 2, limit: 30 }, stalledSeconds: 10 });
+      mailTuningFromEnv({ PORTICO_MAIL_RETRY_DELAY_SECONDS: '1', PORTICO_MAIL_RETRY_DELAY_MAX_SECONDS: '2', PORTICO_MAIL_RETRY_LIMIT: '30', PORTICO_MAIL_STALLED_SECONDS: '10', PORTICO_MAIL_CONCURRENCY: '8' }),
+    ).toEqual({ retry: { delaySeconds: 1, delayMaxSeconds: 2, limit: 30 }, stalledSeconds: 10, concurrency: 8 });
+    expect(() => mailTuningFromEnv({ PORTICO_MAIL_CONCURRENCY: '0' })).toThrow('PORTICO_MAIL_CONCURRENCY must be a whole number of at least 1 (got "0").');
     expect(() => mailTuningFromEnv({ PORTICO_MAIL_STALLED_SECONDS: '2' })).toThrow('PORTICO_MAIL_STALLED_SECONDS must be a whole number of at least 5 (got "2").');
     expect(() => mailTuningFromEnv({ PORTICO_MAIL_RETRY_DELAY_SECONDS: 'soon' })).toThrow('PORTICO_MAIL_RETRY_DELAY_SECONDS');
   });
