@@ -18,3 +18,16 @@ export class DomainError extends Error {
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 export const fail = (code: ErrorCode, message: string, fieldErrors?: Record<string, string>): Result<never> => ({ ok: false, code, message, fieldErrors });
+
+/** The HTTP status of each refusal in the REST and organization admin APIs. */
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  REFUSED: 400,
+  CONFLICT: 400,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};

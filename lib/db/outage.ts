@@ -6,12 +6,11 @@
 import net from 'node:net';
 import { jiraError } from '../rest/errors';
 import { adminError } from '../org-api/errors';
-import { UNAVAILABLE_MESSAGE } from './unavailable';
+import { RETRY_AFTER_HEADERS, UNAVAILABLE_MESSAGE } from './unavailable';
 
 /** At most one probe per interval per process; the answer is shared meanwhile. */
 const PROBE_INTERVAL_MS = 1_000;
 const PROBE_TIMEOUT_MS = 500;
-export const RETRY_AFTER_SECONDS = 5;
 
 type OutageState = { since: number | null; probe: Promise<boolean> | null; probedAt: number };
 // On globalThis: the proxy and the pages are separate bundles in one process.
@@ -61,7 +60,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 
 /** The 503 for a request while the database is away: each API's error body, a plain page otherwise. */
 export function unavailableResponse(pathname: string): Response {
-  const headers = { 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' };
+  const headers = { ...RETRY_AFTER_HEADERS, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' };
   if (pathname.startsWith('/rest/')) return jiraError(503, [UNAVAILABLE_MESSAGE], {}, headers);
   if (/^\/admin\/v\d\//.test(pathname)) return adminError(503, UNAVAILABLE_MESSAGE, headers);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Temporarily unavailable · Portico</title></head>

@@ -3,6 +3,10 @@
 // write runs in one transaction, which PostgreSQL rolls back when the connection goes).
 export const UNAVAILABLE_MESSAGE = 'Portico is temporarily unavailable — try again in a moment.';
 /** Set on such errors as Next's `digest`, which (unlike the message) reaches the error pages in production. */
+/** How long clients are asked to wait while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
+export const RETRY_AFTER_HEADERS = { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+
 export const UNAVAILABLE_DIGEST = 'PORTICO_DATABASE_UNAVAILABLE';
 
 /** Prisma's codes for "can't reach / lost the server / no connection in time". */

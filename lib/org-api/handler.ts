@@ -6,11 +6,11 @@ import type { Db } from '../db/client';
 import type { Viewer } from '../access/policy';
 import { AccessDenied } from '../access/policy';
 import type { AuditContext } from '../audit';
-import { DomainError, type ErrorCode } from '../result';
+import { DomainError, HTTP_STATUS_OF } from '../result';
 import { TransactionConflictError } from '../db/retry';
 import { RestError } from '../rest/errors';
 import { authenticateOrgApiRequest } from './auth';
-import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/unavailable';
+import { isDatabaseUnavailable, RETRY_AFTER_HEADERS, UNAVAILABLE_MESSAGE } from '../db/unavailable';
 import { adminError, AdminApiFailure, ORG_API_MESSAGES } from './errors';
 
 export type OrgApiContext = {
@@ -23,18 +23,6 @@ export type OrgApiContext = {
   request: Request;
   url: URL;
   now: Date;
-};
-
-const STATUS_OF: Record<ErrorCode, number> = {
-  INVALID_INPUT: 400,
-  REFUSED: 400,
-  CONFLICT: 400,
-  NOT_FOUND: 404,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
 };
 
 export async function handleOrgApi(db: Db, request: Request, orgId: string, run: (context: OrgApiContext) => Promise<Response>): Promise<Response> {
@@ -50,9 +38,9 @@ export async function handleOrgApi(db: Db, request: Request, orgId: string, run:
     if (error instanceof RestError) return adminError(error.status, error.messages, error.headers);
     // Serialization failures and deadlocks, once lib/db/retry.ts's retries ran out.
     if (error instanceof TransactionConflictError) return adminError(409, error.message);
-    if (error instanceof DomainError) return adminError(STATUS_OF[error.code] ?? 400, error.message);
+    if (error instanceof DomainError) return adminError(HTTP_STATUS_OF[error.code] ?? 400, error.message);
     if (error instanceof AccessDenied) return adminError(403, "You don't have permission to do that.");
-    if (isDatabaseUnavailable(error)) return adminError(503, UNAVAILABLE_MESSAGE, { 'Retry-After': '5' });
+    if (isDatabaseUnavailable(error)) return adminError(503, UNAVAILABLE_MESSAGE, RETRY_AFTER_HEADERS);
     console.error('[org-api] unexpected error', error);
     return adminError(500, ORG_API_MESSAGES.internal);
   }

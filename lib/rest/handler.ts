@@ -4,11 +4,11 @@ import type { Db } from '../db/client';
 import type { Viewer } from '../access/policy';
 import { AccessDenied } from '../access/policy';
 import type { AuditContext } from '../audit';
-import { DomainError, type ErrorCode } from '../result';
+import { DomainError, HTTP_STATUS_OF } from '../result';
 import { TransactionConflictError } from '../db/retry';
 import { authenticateRestRequest } from './auth';
 import { jiraError, MESSAGES, RestError } from './errors';
-import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/unavailable';
+import { isDatabaseUnavailable, RETRY_AFTER_HEADERS, UNAVAILABLE_MESSAGE } from '../db/unavailable';
 
 export type RestContext = {
   db: Db;
@@ -18,18 +18,6 @@ export type RestContext = {
   request: Request;
   url: URL;
   now: Date;
-};
-
-const STATUS_OF: Record<ErrorCode, number> = {
-  INVALID_INPUT: 400,
-  REFUSED: 400,
-  CONFLICT: 400,
-  NOT_FOUND: 404,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
 };
 
 export async function handleRest(db: Db, request: Request, run: (context: RestContext) => Promise<Response>): Promise<Response> {
@@ -43,9 +31,9 @@ export async function handleRest(db: Db, request: Request, run: (context: RestCo
     if (error instanceof RestError) return error.toResponse();
     // Serialization failures and deadlocks, once lib/db/retry.ts's retries ran out.
     if (error instanceof TransactionConflictError) return jiraError(409, [error.message]);
-    if (error instanceof DomainError) return jiraError(STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
+    if (error instanceof DomainError) return jiraError(HTTP_STATUS_OF[error.code] ?? 400, [error.message], error.fieldErrors ?? {});
     if (error instanceof AccessDenied) return jiraError(403, [MESSAGES.cannotAdminister]);
-    if (isDatabaseUnavailable(error)) return jiraError(503, [UNAVAILABLE_MESSAGE], {}, { 'Retry-After': '5' });
+    if (isDatabaseUnavailable(error)) return jiraError(503, [UNAVAILABLE_MESSAGE], {}, RETRY_AFTER_HEADERS);
     console.error('[rest] unexpected error', error);
     return jiraError(500, [MESSAGES.internal]);
   }
