@@ -152,6 +152,24 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     await expectIndexBacked('siteUsage', (db) => siteUsage(db, admin.site.id));
   });
 
+  it('the large seed leaves the seat figures exact and the seat triggers on', async () => {
+    // The seed loads with the seat triggers off and recounts once: the figures must equal a count
+    // of the rows, and the triggers must be on again for every later change.
+    const [counted] = await t.db.$queryRaw<{ licensed: bigint; guests: bigint }[]>`
+      SELECT
+        (SELECT count(*) FROM "AppRole" r JOIN "App" a ON a."id" = r."appId"
+           JOIN "SiteUser" su ON su."userId" = r."userId" AND su."siteId" = a."siteId"
+         WHERE a."siteId" = ${admin.site.id} AND a."kind" = 'JIRA' AND r."role" IN ('USER', 'ADMIN') AND su."suspendedAt" IS NULL) AS licensed,
+        (SELECT count(*) FROM "AppRole" r JOIN "App" a ON a."id" = r."appId"
+         WHERE a."siteId" = ${admin.site.id} AND a."kind" = 'JIRA' AND r."role" = 'GUEST') AS guests`;
+    const before = await siteUsage(t.db, admin.site.id);
+    expect({ licensedSeats: before.licensedSeats, guests: before.guests }).toEqual({ licensedSeats: Number(counted.licensed), guests: Number(counted.guests) });
+    expect(before.guests).toBeGreaterThan(400);
+    const triggers = await t.db.$queryRaw<{ name: string; enabled: string }[]>`
+      SELECT tgname AS "name", tgenabled AS "enabled" FROM pg_trigger WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter') ORDER BY tgname`;
+    expect(triggers).toEqual([{ name: 'AppRole_seat_counter', enabled: 'O' }, { name: 'SiteUser_seat_counter', enabled: 'O' }]);
+  });
+
   it('Approve requests', async () => {
     await expectIndexBacked('Approve requests', (db) => listPendingRequests(db, admin));
   });
