@@ -4,7 +4,7 @@ const ENABLED = 'rounded border border-border px-3 py-1.5 font-medium hover:bg-n
 const DISABLED = 'rounded border border-border px-3 py-1.5 font-medium text-text-subtlest';
 
 /** Keyset paging: Previous / Next only (no page numbers, which would need a full count). */
-export function UsersPagination({ previousHref, nextHref }: { previousHref: string | null; nextHref: string | null }) {
+export function Pagination({ previousHref, nextHref }: { previousHref: string | null; nextHref: string | null }) {
   if (!previousHref && !nextHref) return null;
   return (
     <nav aria-label="Pagination" className="mt-4 flex justify-end gap-2">

@@ -12,6 +12,7 @@ import type { Db } from './db/client';
 import { Prisma } from './db/generated/client';
 import { assertCan, type Viewer } from './access/policy';
 import { csvRow } from './csv';
+import { decodeInstantCursor, encodeInstantCursor } from './keyset-cursor';
 
 // ---------------------------------------------------------------------------------------------
 // Actions
@@ -168,33 +169,22 @@ export function auditLogHref(query: AuditLogQuery, changes: Partial<AuditLogQuer
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cursors: [createdAt, id] as base64url JSON. Opaque to the browser, validated on the way back.
+// Cursors: [createdAt, id] (lib/keyset-cursor.ts).
 
 type Cursor = { createdAt: Date; id: bigint };
 
-const CursorSchema = z.tuple([z.iso.datetime(), z.string().regex(/^[1-9]\d{0,18}$/)]);
+const AUDIT_ID = /^[1-9]\d{0,18}$/;
 
 function encodeCursor(row: { createdAt: Date; id: bigint }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id.toString()])).toString('base64url');
+  return encodeInstantCursor(row.createdAt, row.id.toString());
 }
 
 function decodeCursor(raw: string | null): Cursor | null {
-  if (!raw) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = CursorSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const id = BigInt(parsed.data[1]);
+  const cursor = decodeInstantCursor(raw, AUDIT_ID);
+  if (!cursor) return null;
+  const id = BigInt(cursor.id);
   if (id > 9223372036854775807n) return null;
-  // PostgreSQL has no year 0 and a forged far date would fail the query: only plausible instants.
-  const createdAt = new Date(parsed.data[0]);
-  const year = createdAt.getUTCFullYear();
-  if (Number.isNaN(year) || year < 1970 || year > 9999) return null;
-  return { createdAt, id };
+  return { createdAt: cursor.at, id };
 }
 
 // ---------------------------------------------------------------------------------------------

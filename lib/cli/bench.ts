@@ -1,4 +1,5 @@
-// `npm run bench [-- --scale=0.1] [--duration=5] [--connections=10] [--runs=200] [--invites=5] [--adds=50] [--lighthouse]`:
+// `npm run bench [-- --scale=0.1] [--duration=5] [--connections=10] [--runs=200] [--invites=5] [--adds=50] [--lighthouse]
+// [--only=users,people]`:
 // seeds a large site (in a throwaway embedded PostgreSQL unless DATABASE_URL is set), builds and
 // starts the app for production with lib/cli/start.ts, signs in as a site admin, a space admin and
 // a guest, and measures each screen with autocannon against two floors: the framework floor (GET
@@ -129,6 +130,12 @@ async function main() {
       { screen: 'Audit log: actor "alana"', path: '/admin/audit-log?actor=alana', who: 'admin', floor: 'auditActor', values: [adminId] },
     ];
 
+    // --only=a,b: the screens whose names contain one of the terms (the actions and email delivery
+    // only when a term matches "action"), for a quick look at a few screens.
+    const only = (flagValue('only') ?? '').split(',').map((term) => term.trim().toLowerCase()).filter(Boolean);
+    const chosen = (name: string) => only.length === 0 || only.some((term) => name.toLowerCase().includes(term));
+    const measuredTargets = targets.filter((target, index) => index === 0 || chosen(target.screen));
+
     // The app, built for production when its sources changed (lib/cli/start.ts decides).
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -170,7 +177,7 @@ async function main() {
     const firstFloor = await measureFloor();
     rows.push({ screen: floorTarget.screen, http: firstFloor, db: null, floor: null, kind: 'floor' });
     log(`${floorTarget.screen}: p50 ${fmt(firstFloor.p50)} ms, p95 ${fmt(firstFloor.p95)} ms, ${firstFloor.rps.toFixed(0)} req/s`);
-    for (const target of targets.slice(1)) {
+    for (const target of measuredTargets.slice(1)) {
       const problem = await pageProblem(baseUrl, target.path, cookies[target.who], target.mustContain);
       if (problem) {
         log(`${target.screen}: not measured — ${problem}`);
@@ -191,8 +198,8 @@ async function main() {
     const prisma = createPrismaClient(database.url);
     let mail: Awaited<ReturnType<typeof deliveryRate>> | null = null;
     try {
-      const credentials = await benchCredentials(prisma, 'alana.admin@acme.com', 'sam.rivera@acme.com');
-      try {
+      const credentials = chosen('action') ? await benchCredentials(prisma, 'alana.admin@acme.com', 'sam.rivera@acme.com') : null;
+      if (credentials) try {
         const run = Date.now().toString(36);
         const mailSince = new Date(Date.now() - 1000);
         const inviteRequests = Number(flagValue('invites') ?? 5);

@@ -8,6 +8,7 @@ import { grantAccess, lockSiteMembership } from '../invitations/grant';
 import { loadSiteContext, reviewInvitations } from '../invitations/review';
 import { placeRequestedPerson } from '../spaces/people';
 import { defaultGuestExpiry, type JiraRole } from '../invitations/invite-users.schema';
+import { decodeInstantCursor, encodeInstantCursor, type InstantCursor } from '../keyset-cursor';
 
 export const MAX_REQUEST_NOTE = 500;
 
@@ -39,13 +40,29 @@ export async function countPendingRequests(db: Db, viewer: Viewer) {
   return db.accessRequest.count({ where: { siteId: viewer.site.id, state: 'PENDING' } });
 }
 
-export async function listPendingRequests(db: Db, viewer: Viewer) {
-  assertCan(viewer, 'admin.requests.manage');
-  const site = await loadSiteContext(db, viewer.site.id);
+export const REQUESTS_PAGE_SIZE = 50;
+const REQUEST_ID = /^[a-z0-9]{1,40}$/;
+
+export type PendingRequestsPage = {
+  rows: PendingRequest[];
+  /** Cursor for `after=` (Next), or null on the last page. */
+  next: string | null;
+  /** Cursor for `before=` (Previous), or null on the first page. */
+  previous: string | null;
+};
+export type PendingRequest = Awaited<ReturnType<typeof fetchPending>>[number];
+
+/** The site's pending requests in `direction` from `cursor` (exclusive), oldest first when 'asc'. */
+async function fetchPending(db: Db, siteId: string, verifiedDomains: string[], direction: 'asc' | 'desc', cursor: InstantCursor | null, take: number) {
+  const beyond = direction === 'asc' ? 'gt' : 'lt';
   const rows = await db.accessRequest.findMany({
-    where: { siteId: viewer.site.id, state: 'PENDING' },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    take: 200,
+    where: {
+      siteId,
+      state: 'PENDING',
+      ...(cursor ? { OR: [{ createdAt: { [beyond]: cursor.at } }, { createdAt: cursor.at, id: { [beyond]: cursor.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take,
     select: {
       id: true,
       email: true,
@@ -56,7 +73,39 @@ export async function listPendingRequests(db: Db, viewer: Viewer) {
       space: { select: { key: true, name: true } },
     },
   });
-  return rows.map((r) => ({ ...r, name: r.user?.name ?? r.email, external: isExternalDomain(emailDomain(r.email), site.verifiedDomains) }));
+  return rows.map((r) => ({ ...r, name: r.user?.name ?? r.email, external: isExternalDomain(emailDomain(r.email), verifiedDomains) }));
+}
+
+/**
+ * Approve requests: one page of the pending requests, oldest first (the longest waiting on top),
+ * by keyset from `after` (Next) or back from `before` (Previous).
+ */
+export async function listPendingRequests(
+  db: Db,
+  viewer: Viewer,
+  page: { after?: string | null; before?: string | null } = {},
+  pageSize = REQUESTS_PAGE_SIZE,
+): Promise<PendingRequestsPage> {
+  assertCan(viewer, 'admin.requests.manage');
+  const { verifiedDomains } = await loadSiteContext(db, viewer.site.id);
+  const cursorOf = (row: PendingRequest) => encodeInstantCursor(row.createdAt, row.id);
+  const before = decodeInstantCursor(page.before, REQUEST_ID);
+  if (before) {
+    const raws = await fetchPending(db, viewer.site.id, verifiedDomains, 'desc', before, pageSize + 1);
+    // Fewer than a full page before the cursor means this is the first page: show it whole.
+    if (raws.length >= pageSize) {
+      const rows = raws.slice(0, pageSize).reverse();
+      return { rows, next: cursorOf(rows[rows.length - 1]), previous: raws.length > pageSize ? cursorOf(rows[0]) : null };
+    }
+  }
+  const after = before ? null : decodeInstantCursor(page.after, REQUEST_ID);
+  const raws = await fetchPending(db, viewer.site.id, verifiedDomains, 'asc', after, pageSize + 1);
+  const rows = raws.slice(0, pageSize);
+  return {
+    rows,
+    next: raws.length > pageSize ? cursorOf(rows[rows.length - 1]) : null,
+    previous: after ? (rows.length ? cursorOf(rows[0]) : (page.after ?? null)) : null,
+  };
 }
 
 export async function getRequest(db: Db, viewer: Viewer, requestId: string) {

@@ -182,7 +182,7 @@ describe('Access expires on: inviting guests and the site default', () => {
     expect(await expiryOf('licensed@acme.com')).toBeNull();
 
     // Morgan asked for access; approved as a Guest, the default applies.
-    const [morgan] = await listPendingRequests(t.db, admin);
+    const [morgan] = (await listPendingRequests(t.db, admin)).rows;
     expect(await approveRequest(t.db, admin, morgan.id, 'GUEST', auditOf(admin), NOW)).toEqual({ role: 'GUEST' });
     expect((await siteUserOf('morgan.lee@freelance.dev')).accessExpiresAt).toEqual(day(45));
   });

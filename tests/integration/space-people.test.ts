@@ -443,7 +443,7 @@ describe('Request access for them', () => {
       spaceId: await spaceId('MKT'),
       note: 'Designs the launch assets.',
     });
-    const pending = (await listPendingRequests(t.db, alana)).find((r) => r.email === DANA);
+    const pending = (await listPendingRequests(t.db, alana)).rows.find((r) => r.email === DANA);
     expect(pending).toMatchObject({ name: 'Dana Kim', requestedBy: { name: 'Sam Rivera' }, space: { key: 'MKT', name: 'Marketing' }, note: 'Designs the launch assets.' });
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'access_request.created', targetId: request.id } });
     expect(event).toMatchObject({ actorId: sam.userId, targetUserId: await idOf(DANA), after: { state: 'PENDING', email: DANA, space: 'MKT' } });

@@ -103,7 +103,7 @@ describe('Access requests', () => {
     const riley = await viewerFor(t.db, 'riley@studio.example');
     await requestAccess(t.db, riley, 'Working on the brand refresh');
     await expect(requestAccess(t.db, riley, 'again')).rejects.toThrow("You've already requested access. A site admin will review your request.");
-    const pending = await listPendingRequests(t.db, admin);
+    const pending = (await listPendingRequests(t.db, admin)).rows;
     expect(pending.map((r) => [r.name, r.email, r.external, r.note])).toEqual([
       ['Morgan Lee', 'morgan.lee@freelance.dev', true, 'I am the freelance designer working with the Marketing team on the launch.'],
       ['Riley Park', 'riley@studio.example', true, 'Working on the brand refresh'],
@@ -111,7 +111,7 @@ describe('Access requests', () => {
   });
 
   it('approve puts an external requester on the site as a Guest by default and emails them', async () => {
-    const [morgan] = await listPendingRequests(t.db, admin);
+    const [morgan] = (await listPendingRequests(t.db, admin)).rows;
     expect(await approveRequest(t.db, admin, morgan.id, undefined, auditOf(admin))).toEqual({ role: 'GUEST' });
     const viewer = await viewerFor(t.db, 'morgan.lee@freelance.dev');
     expect(viewer.siteAccess?.jiraRole).toBe('GUEST');
@@ -123,7 +123,7 @@ describe('Access requests', () => {
   });
 
   it('deny emails the message, and a denied person cannot request again', async () => {
-    const riley = (await listPendingRequests(t.db, admin)).find((r) => r.email === 'riley@studio.example')!;
+    const riley = (await listPendingRequests(t.db, admin)).rows.find((r) => r.email === 'riley@studio.example')!;
     await denyRequest(t.db, admin, riley.id, 'Please ask your Acme contact to invite you.', auditOf(admin));
     expect(await t.db.outboxEmail.findFirst({ where: { to: 'riley@studio.example', template: 'access-request-denied' } })).toMatchObject({
       payload: { siteName: 'Acme', deciderName: 'Alana Admin', message: 'Please ask your Acme contact to invite you.' },

@@ -4,7 +4,7 @@ import { auditLogHref, isAuditLogFiltered, listAuditEvents, parseAuditLogQuery, 
 import { NoAccess } from '@/components/no-access';
 import { AuditFilters } from '@/components/audit-filters';
 import { AuditTable } from '@/components/audit-table';
-import { UsersPagination } from '@/components/users-pagination';
+import { Pagination } from '@/components/pagination';
 
 export const metadata = { title: 'Audit log · Settings · Portico' };
 
@@ -31,7 +31,7 @@ export default async function AuditLogPage({ searchParams }: Props) {
       </header>
       <AuditFilters query={query} clearHref={filtered ? auditLogHref(DEFAULT_AUDIT_LOG_QUERY) : null} />
       <AuditTable rows={page.rows} emptyMessage={filtered ? 'No activity matches these filters.' : 'No activity yet.'} />
-      <UsersPagination
+      <Pagination
         previousHref={page.previous ? auditLogHref(query, { ...unpaged, before: page.previous }) : null}
         nextHref={page.next ? auditLogHref(query, { ...unpaged, after: page.next }) : null}
       />

@@ -8,6 +8,7 @@ import { Lozenge } from '@/components/lozenge';
 import { MoreActions } from '@/components/more-actions';
 import { ActionForm } from '@/components/action-form';
 import { buttonClass } from '@/components/button';
+import { Pagination } from '@/components/pagination';
 import { approveRequestAction } from '../actions';
 import { formatUtcDate } from '@/lib/dates';
 
@@ -15,10 +16,17 @@ export const metadata = { title: 'Approve requests · Settings · Portico' };
 
 const formatDate = formatUtcDate;
 
-export default async function ApproveRequestsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const cursorParam = (value: string | string[] | undefined) => (typeof value === 'string' && value.length <= 200 ? value : null);
+const pageHref = (cursor: { after?: string; before?: string }) => `/admin/requests?${new URLSearchParams(cursor).toString()}`;
+
+export default async function ApproveRequestsPage({ searchParams }: Props) {
   const viewer = await viewerWith('admin.requests.manage');
   if (!viewer) return <NoAccess />;
-  const requests = await listPendingRequests(prisma, viewer);
+  const params = await searchParams;
+  const page = await listPendingRequests(prisma, viewer, { after: cursorParam(params.after), before: cursorParam(params.before) });
+  const requests = page.rows;
   return (
     <>
       <h1 className="text-2xl font-semibold">Approve requests</h1>
@@ -63,6 +71,10 @@ export default async function ApproveRequestsPage() {
           </tbody>
         </table>
       )}
+      <Pagination
+        previousHref={page.previous ? pageHref({ before: page.previous }) : null}
+        nextHref={page.next ? pageHref({ after: page.next }) : null}
+      />
     </>
   );
 }

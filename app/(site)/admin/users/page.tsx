@@ -13,7 +13,7 @@ import { NoAccess } from '@/components/no-access';
 import { UsersHeader } from '@/components/users-header';
 import { UsersFilters } from '@/components/users-filters';
 import { UsersTable } from '@/components/users-table';
-import { UsersPagination } from '@/components/users-pagination';
+import { Pagination } from '@/components/pagination';
 
 export const metadata = { title: 'Users · Settings · Portico' };
 
@@ -42,7 +42,7 @@ export default async function UsersPage({ searchParams }: Props) {
         sortLinks={usersSortLinks(query)}
         emptyMessage={filtered ? 'No users match your search and filters.' : 'No users yet.'}
       />
-      <UsersPagination
+      <Pagination
         previousHref={page.previous ? usersListHref(query, { ...unpaged, before: page.previous }) : null}
         nextHref={page.next ? usersListHref(query, { ...unpaged, after: page.next }) : null}
       />
