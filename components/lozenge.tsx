@@ -1,16 +1,6 @@
-const TONES = {
-  default: 'bg-neutral text-text-subtle',
-  success: 'bg-success-subtle text-text-success',
-  information: 'bg-information-subtle text-text-information',
-  warning: 'bg-warning-subtle text-text-warning',
-  danger: 'bg-danger-subtle text-text-danger',
-  discovery: 'bg-discovery-subtle text-text-discovery',
-} as const;
+export type LozengeTone = 'default' | 'success' | 'information' | 'warning' | 'danger' | 'discovery';
 
-export function Lozenge({ children, tone = 'default' }: { children: React.ReactNode; tone?: keyof typeof TONES }) {
-  return (
-    <span className={`inline-block rounded-[3px] px-1 text-[11px] leading-4 font-bold uppercase whitespace-nowrap ${TONES[tone]}`}>
-      {children}
-    </span>
-  );
+/** Atlassian's lozenge; its look is the .lozenge classes in globals.css (it repeats on every list row). */
+export function Lozenge({ children, tone = 'default' }: { children: React.ReactNode; tone?: LozengeTone }) {
+  return <span className={`lozenge lozenge-${tone}`}>{children}</span>;
 }

@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import { Avatar } from './avatar';
-import { Lozenge } from './lozenge';
+import { UsersTableBody, type UsersTableRow } from './users-table-body';
 import {
   formatListDate,
   roleLabel,
@@ -27,17 +26,35 @@ function SortableHeader({ label, link }: { label: string; link: UsersSortLink })
   );
 }
 
-function Status({ row }: { row: UserListRow }) {
-  if (row.status === 'SUSPENDED') return <Lozenge tone="danger">Suspended</Lozenge>;
-  if (row.status === 'INVITATION_EXPIRED') return <Lozenge tone="warning">Invitation expired</Lozenge>;
-  return <span className={row.status === 'INVITED' ? 'text-text-subtle' : undefined}>{statusLabel(row)}</span>;
+const STATUS_TONE: Record<UserListRow['status'], UsersTableRow['status']['tone']> = {
+  ACTIVE: null,
+  SUSPENDED: 'danger',
+  INVITED: 'subtle',
+  INVITATION_EXPIRED: 'warning',
+};
+
+/** A row as the table shows it (UsersTableBody renders it in the browser's bundle). */
+function tableRow(row: UserListRow): UsersTableRow {
+  return {
+    key: `${row.kind}:${row.id}`,
+    // Invited people: their invitation (delivery state, Resend invite, Revoke invite).
+    href: row.userId ? `/admin/users/${row.userId}` : `/admin/invitations/${row.id}`,
+    name: row.name,
+    email: row.email,
+    external: row.external,
+    role: { label: roleLabel(row), tone: row.jiraRole ? ROLE_TONE[row.jiraRole] : null },
+    status: { label: statusLabel(row), tone: STATUS_TONE[row.status] },
+    space: spaceLabel(row),
+    lastActive: row.lastActiveAt ? formatListDate(row.lastActiveAt) : 'Never',
+    added: formatListDate(row.addedAt),
+  };
 }
 
 /** Atlassian's dynamic table for Settings → Users: dense rows, sortable headers. */
 export function UsersTable({ rows, sortLinks, emptyMessage }: { rows: UserListRow[]; sortLinks: Record<UsersSort, UsersSortLink>; emptyMessage: string }) {
   return (
     <div className="overflow-x-auto">
-    <table className="w-full text-left">
+    <table className="dense-table w-full text-left">
       <caption className="sr-only">People on this site and pending invitations</caption>
       <thead className="border-b-2 border-border text-xs text-text-subtle">
         <tr>
@@ -50,46 +67,7 @@ export function UsersTable({ rows, sortLinks, emptyMessage }: { rows: UserListRo
           <SortableHeader label="Added" link={sortLinks.added} />
         </tr>
       </thead>
-      <tbody>
-        {rows.length === 0 ? (
-          <tr>
-            <td colSpan={7} className="px-2 py-8 text-center text-text-subtle">
-              {emptyMessage}
-            </td>
-          </tr>
-        ) : (
-          rows.map((row) => (
-            <tr key={`${row.kind}:${row.id}`} className="border-b border-border hover:bg-hovered">
-              <td className="px-2 py-1.5">
-                <div className="flex items-center gap-2">
-                  <Avatar name={row.name} size={24} />
-                  {row.userId ? (
-                    <Link href={`/admin/users/${row.userId}`} className="font-medium text-link hover:underline">
-                      {row.name}
-                    </Link>
-                  ) : (
-                    // Invited people: their invitation (delivery state, Resend invite, Revoke invite).
-                    <Link href={`/admin/invitations/${row.id}`} className="font-medium text-link hover:underline">
-                      {row.name}
-                    </Link>
-                  )}
-                  {row.external ? <Lozenge>External</Lozenge> : null}
-                </div>
-              </td>
-              <td className="px-2 py-1.5 text-text-subtle">{row.email}</td>
-              <td className="px-2 py-1.5">
-                {row.jiraRole ? <Lozenge tone={ROLE_TONE[row.jiraRole]}>{roleLabel(row)}</Lozenge> : <span className="text-text-subtle">{roleLabel(row)}</span>}
-              </td>
-              <td className="px-2 py-1.5 whitespace-nowrap">
-                <Status row={row} />
-              </td>
-              <td className="px-2 py-1.5">{spaceLabel(row) ?? <span className="text-text-subtlest">—</span>}</td>
-              <td className="px-2 py-1.5 whitespace-nowrap">{row.lastActiveAt ? formatListDate(row.lastActiveAt) : 'Never'}</td>
-              <td className="px-2 py-1.5 whitespace-nowrap">{formatListDate(row.addedAt)}</td>
-            </tr>
-          ))
-        )}
-      </tbody>
+      <UsersTableBody rows={rows.map(tableRow)} emptyMessage={emptyMessage} />
     </table>
     </div>
   );
