@@ -45,7 +45,7 @@ export const FLOOR_SQL = {
     ORDER BY i."createdAt" DESC, i."id" DESC LIMIT 51`,
   requests: `SELECT r."id", r."email", r."note", r."createdAt", u."name", rb."name" AS "requestedBy", s."key", s."name" AS "spaceName"
     FROM "AccessRequest" r LEFT JOIN "User" u ON u."id" = r."userId" LEFT JOIN "User" rb ON rb."id" = r."requestedById" LEFT JOIN "Space" s ON s."id" = r."spaceId"
-    WHERE r."siteId" = $1 AND ($2::text IS NOT NULL) AND r."state" = 'PENDING' ORDER BY r."createdAt", r."id" LIMIT 200`,
+    WHERE r."siteId" = $1 AND ($2::text IS NOT NULL) AND r."state" = 'PENDING' ORDER BY r."createdAt", r."id" LIMIT 51`,
   profile: `SELECT u."id", u."name", u."email", u."lastActiveAt", su."isSiteAdmin", su."suspendedAt", su."accessExpiresAt",
       (SELECT json_agg(json_build_object('app', a."kind", 'role', ar."role")) FROM "AppRole" ar JOIN "App" a ON a."id" = ar."appId" WHERE ar."userId" = u."id" AND a."siteId" = $1) AS "roles",
       s."key", s."name" AS "spaceName"
@@ -58,7 +58,7 @@ export const FLOOR_SQL = {
     CROSS JOIN LATERAL (SELECT count(*) AS "total", count(*) FILTER (WHERE "role" = 'ADMINISTRATOR') AS "administrators" FROM "SpaceMembership" WHERE "spaceId" = sp."id") AS c
     JOIN "SpaceMembership" m ON m."spaceId" = sp."id" JOIN "User" u ON u."id" = m."userId"
     LEFT JOIN "SiteUser" su ON su."siteId" = $1 AND su."userId" = u."id" LEFT JOIN "AppRole" r ON r."appId" = $2 AND r."userId" = u."id"
-    WHERE sp."siteId" = $1 AND sp."key" = $3 ORDER BY u."name", u."id" LIMIT 201`,
+    WHERE sp."siteId" = $1 AND sp."key" = $3 ORDER BY u."name", u."id" LIMIT 51`,
   spacePage: `SELECT w."id", w."number", w."summary", w."status", w."updatedAt", a."name" AS "assignee"
     FROM "Space" sp JOIN "WorkItem" w ON w."spaceId" = sp."id" LEFT JOIN "User" a ON a."id" = w."assigneeId"
     WHERE sp."siteId" = $1 AND ($2::text IS NOT NULL) AND sp."key" = $3 ORDER BY w."updatedAt" DESC, w."id" DESC LIMIT 100`,

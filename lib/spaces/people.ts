@@ -2,7 +2,8 @@
 // one-space rule for guests and the last-Administrator rule live here and nowhere else: the page
 // and the Add people dialog only reflect what these functions return.
 import type { Db } from '../db/client';
-import type { Prisma } from '../db/generated/client';
+import { Prisma } from '../db/generated/client';
+import { z } from 'zod';
 import { AccessDenied, type Viewer } from '../access/policy';
 import { SPACE_ROLE_LABELS, SPACE_ROLES, type SpaceRoleName } from '../access/permissions';
 import { writeAudit, type AuditContext } from '../audit';
@@ -16,8 +17,8 @@ type Reader = Db | Tx;
 
 export type ManagedSpace = { id: string; key: string; name: string };
 
-/** How many rows the People table shows at once; beyond that, the search box narrows the list. */
-export const SPACE_PEOPLE_LIMIT = 200;
+/** How many rows a page of the People table shows (Next / Previous for the rest). */
+export const SPACE_PEOPLE_PAGE_SIZE = 50;
 
 // ---------------------------------------------------------------------------------------------
 // Who may manage a space's people
@@ -132,39 +133,59 @@ export type SpacePersonRow = {
   lastAdministrator: boolean;
 };
 
-export type SpacePeople = { space: ManagedSpace; people: SpacePersonRow[]; total: number; truncated: boolean; q: string };
+export type SpacePeople = {
+  space: ManagedSpace;
+  people: SpacePersonRow[];
+  /** Everyone in the space (not only those matching the search). */
+  total: number;
+  q: string;
+  /** Cursor for `after=` (Next), or null on the last page. */
+  next: string | null;
+  /** Cursor for `before=` (Previous), or null on the first page. */
+  previous: string | null;
+};
 
-/** The space's people (optionally those whose name or email contains `q`), or null when the viewer may not manage them. */
-export async function listSpacePeople(db: Db, viewer: Viewer, spaceKey: string, q = ''): Promise<SpacePeople | null> {
+// Keyset cursors on (name, id), the table's order: base64url JSON, validated on the way back.
+type NameCursor = { name: string; id: string };
+const NameCursorSchema = z.tuple([z.string().max(500), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]);
+
+function encodeNameCursor(row: { name: string; userId: string }): string {
+  return Buffer.from(JSON.stringify([row.name, row.userId])).toString('base64url');
+}
+
+function decodeNameCursor(raw: string | null | undefined): NameCursor | null {
+  if (!raw) return null;
+  try {
+    const parsed = NameCursorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    return parsed.success ? { name: parsed.data[0], id: parsed.data[1] } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One page of the space's people by name (optionally those whose name or email contains `q`),
+ * from `after` (Next) or back from `before` (Previous); null when the viewer may not manage them.
+ */
+export async function listSpacePeople(
+  db: Db,
+  viewer: Viewer,
+  spaceKey: string,
+  q = '',
+  page: { after?: string | null; before?: string | null } = {},
+  pageSize = SPACE_PEOPLE_PAGE_SIZE,
+): Promise<SpacePeople | null> {
   const space = await findAdministeredSpace(db, viewer, spaceKey);
   if (!space) return null;
   const search = cleanSearch(q);
-  const pattern = likeLiteral(search);
-  const siteId = viewer.site.id;
-  // One statement for the rows: the space's memberships (its (spaceId, userId) index), each
-  // person by primary key (a LATERAL with LIMIT: a space of thousands never hashes every user),
-  // sorted by name and cut to the page before anything else is joined. Counts are index-only
-  // scans of the same index.
-  const contains = `%${pattern}%`;
-  const [memberships, total, administrators] = await Promise.all([
-    db.$queryRaw<{ role: SpaceRoleName; id: string; name: string; email: string; active: boolean; suspendedAt: Date | null; jiraRole: string | null }[]>`
-      SELECT p."role"::text AS "role", p."id", p."name", p."email", p."active", su."suspendedAt", jr."role"::text AS "jiraRole"
-      FROM (
-        SELECT m."role", u."id", u."name", u."email", u."active"
-        FROM "SpaceMembership" m
-        JOIN LATERAL (SELECT x."id", x."name", x."email", x."active" FROM "User" x WHERE x."id" = m."userId" LIMIT 1) u ON true
-        WHERE m."spaceId" = ${space.id} AND (${search === ''} OR u."name" ILIKE ${contains} OR u."email" ILIKE ${contains})
-        ORDER BY u."name" ASC, u."id" ASC
-        LIMIT ${SPACE_PEOPLE_LIMIT + 1}) p
-      -- Site access and Jira role of the page's people only, not of everyone in the space.
-      LEFT JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = p."id"
-      LEFT JOIN LATERAL (SELECT r."role" FROM "AppRole" r JOIN "App" a ON a."id" = r."appId" AND a."siteId" = ${siteId} AND a."kind" = 'JIRA'
-                         WHERE r."userId" = p."id" LIMIT 1) jr ON true
-      ORDER BY p."name" ASC, p."id" ASC`,
+  const before = decodeNameCursor(page.before);
+  const after = before ? null : decodeNameCursor(page.after);
+  const [raws, total, administrators] = await Promise.all([
+    peopleRows(db, viewer.site.id, space.id, search, before ? 'desc' : 'asc', before ?? after, pageSize + 1),
     db.spaceMembership.count({ where: { spaceId: space.id } }),
     db.spaceMembership.count({ where: { spaceId: space.id, role: 'ADMINISTRATOR' } }),
   ]);
-  const people = memberships.slice(0, SPACE_PEOPLE_LIMIT).map((row): SpacePersonRow => {
+  const toPerson = (row: PeopleRow): SpacePersonRow => {
     const siteGuest = row.jiraRole === 'GUEST';
     return {
       userId: row.id,
@@ -176,8 +197,53 @@ export async function listSpacePeople(db: Db, viewer: Viewer, spaceKey: string, 
       allowedRoles: allowedSpaceRoles(siteGuest),
       lastAdministrator: row.role === 'ADMINISTRATOR' && administrators <= 1,
     };
-  });
-  return { space, people, total, truncated: memberships.length > SPACE_PEOPLE_LIMIT, q: search };
+  };
+  const more = raws.length > pageSize;
+  if (before) {
+    // Fewer than a full page before the cursor means this is the first page: show it whole.
+    if (raws.length >= pageSize) {
+      const people = raws.slice(0, pageSize).reverse().map(toPerson);
+      return { space, people, total, q: search, next: encodeNameCursor(people[people.length - 1]), previous: more ? encodeNameCursor(people[0]) : null };
+    }
+    return listSpacePeople(db, viewer, spaceKey, q, {}, pageSize);
+  }
+  const people = raws.slice(0, pageSize).map(toPerson);
+  return {
+    space,
+    people,
+    total,
+    q: search,
+    next: more ? encodeNameCursor(people[people.length - 1]) : null,
+    previous: after ? (people.length ? encodeNameCursor(people[0]) : (page.after ?? null)) : null,
+  };
+}
+
+type PeopleRow = { role: SpaceRoleName; id: string; name: string; email: string; active: boolean; suspendedAt: Date | null; jiraRole: string | null };
+
+/**
+ * One statement for a page, cut to the page before site access and Jira role are joined. The join
+ * of memberships and people is left to the planner on purpose: for a big space it walks User's
+ * name index from the cursor and probes the (spaceId, userId) key, stopping after a page (no sort
+ * of thousands); for a small one it reads the space's memberships and sorts those few.
+ */
+function peopleRows(db: Db, siteId: string, spaceId: string, search: string, direction: 'asc' | 'desc', cursor: NameCursor | null, limit: number) {
+  const sql = Prisma.sql;
+  const dir = direction === 'asc' ? sql`ASC` : sql`DESC`;
+  const contains = `%${likeLiteral(search)}%`;
+  const from = cursor ? (direction === 'asc' ? sql`(u."name", u."id") > (${cursor.name}, ${cursor.id})` : sql`(u."name", u."id") < (${cursor.name}, ${cursor.id})`) : sql`true`;
+  return db.$queryRaw<PeopleRow[]>`
+      SELECT p."role"::text AS "role", p."id", p."name", p."email", p."active", su."suspendedAt", jr."role"::text AS "jiraRole"
+      FROM (
+        SELECT m."role", u."id", u."name", u."email", u."active"
+        FROM "SpaceMembership" m JOIN "User" u ON u."id" = m."userId"
+        WHERE m."spaceId" = ${spaceId} AND (${search === ''} OR u."name" ILIKE ${contains} OR u."email" ILIKE ${contains}) AND ${from}
+        ORDER BY u."name" ${dir}, u."id" ${dir}
+        LIMIT ${limit}) p
+      -- Site access and Jira role of the page's people only, not of everyone in the space.
+      LEFT JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = p."id"
+      LEFT JOIN LATERAL (SELECT r."role" FROM "AppRole" r JOIN "App" a ON a."id" = r."appId" AND a."siteId" = ${siteId} AND a."kind" = 'JIRA'
+                         WHERE r."userId" = p."id" LIMIT 1) jr ON true
+      ORDER BY p."name" ${dir}, p."id" ${dir}`;
 }
 
 // ---------------------------------------------------------------------------------------------

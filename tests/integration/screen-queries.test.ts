@@ -166,7 +166,7 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     expect({ licensedSeats: before.licensedSeats, guests: before.guests }).toEqual({ licensedSeats: Number(counted.licensed), guests: Number(counted.guests) });
     expect(before.guests).toBeGreaterThan(400);
     const triggers = await t.db.$queryRaw<{ name: string; enabled: string }[]>`
-      SELECT tgname AS "name", tgenabled AS "enabled" FROM pg_trigger WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter') ORDER BY tgname`;
+      SELECT tgname::text AS "name", tgenabled::text AS "enabled" FROM pg_trigger WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter') ORDER BY tgname`;
     expect(triggers).toEqual([{ name: 'AppRole_seat_counter', enabled: 'O' }, { name: 'SiteUser_seat_counter', enabled: 'O' }]);
   });
 

@@ -85,6 +85,26 @@ describe('who may manage a space’s people', () => {
     expect((await listSpacePeople(t.db, sam, 'MKT', '  '))?.people).toHaveLength(3);
   });
 
+  it('pages by name: Next and Previous walk everyone once, a search pages too, a forged cursor starts over', async () => {
+    const names = (list: Awaited<ReturnType<typeof listSpacePeople>>) => list?.people.map((p) => p.name);
+    const first = await listSpacePeople(t.db, sam, 'MKT', '', {}, 2);
+    expect(names(first)).toEqual(['Casey Jones', 'Lee Chen']);
+    expect(first?.previous).toBeNull();
+    const second = await listSpacePeople(t.db, sam, 'MKT', '', { after: first?.next }, 2);
+    expect(names(second)).toEqual(['Sam Rivera']);
+    expect(second?.next).toBeNull();
+    expect(second?.total).toBe(3);
+    const back = await listSpacePeople(t.db, sam, 'MKT', '', { before: second?.previous }, 2);
+    expect(names(back)).toEqual(['Casey Jones', 'Lee Chen']);
+    expect(back?.previous).toBeNull();
+    const searched = await listSpacePeople(t.db, sam, 'MKT', 'acme.com', {}, 1);
+    expect(names(searched)).toEqual(['Lee Chen']);
+    expect(names(await listSpacePeople(t.db, sam, 'MKT', 'acme.com', { after: searched?.next }, 1))).toEqual(['Sam Rivera']);
+    for (const forged of ['%%%', Buffer.from('["Zed", "x\' OR 1=1"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+      expect(names(await listSpacePeople(t.db, sam, 'MKT', '', { after: forged }, 2))).toEqual(['Casey Jones', 'Lee Chen']);
+    }
+  });
+
   it('sam administers MKT but not ENG, where he is a Viewer: every People call there is refused and nothing changes', async () => {
     const before = await snapshot();
     const lid = await idOf('lee.chen@acme.com');

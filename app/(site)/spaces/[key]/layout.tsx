@@ -1,14 +1,13 @@
 import Link from 'next/link';
-import { prisma } from '@/lib/db/client';
 import { requireViewer } from '@/lib/auth/guard';
-import { findSpaceForViewer } from '@/lib/spaces/queries';
+import { spaceForRequest } from '@/lib/spaces/for-request';
 import { MoreActions } from '@/components/more-actions';
 
 // The space sidebar. Pages below check access themselves as well: layouts and pages render independently.
 export default async function SpaceLayout({ children, params }: { children: React.ReactNode; params: Promise<{ key: string }> }) {
   const viewer = await requireViewer();
   const { key } = await params;
-  const space = await findSpaceForViewer(prisma, viewer, key);
+  const space = await spaceForRequest(viewer, key);
   if (!space) return <>{children}</>;
   return (
     <div className="flex">

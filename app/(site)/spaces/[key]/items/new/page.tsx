@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db/client';
 import { requireViewer } from '@/lib/auth/guard';
-import { findSpaceForViewer } from '@/lib/spaces/queries';
+import { spaceForRequest } from '@/lib/spaces/for-request';
 import { assignablePeople } from '@/lib/work-items/queries';
 import { NoAccess } from '@/components/no-access';
 import { WorkItemCreateForm } from '@/components/work-item-create-form';
@@ -11,7 +11,7 @@ export const metadata = { title: 'Create work item · Portico' };
 export default async function CreateWorkItemPage({ params }: { params: Promise<{ key: string }> }) {
   const viewer = await requireViewer();
   const { key } = await params;
-  const space = await findSpaceForViewer(prisma, viewer, key);
+  const space = await spaceForRequest(viewer, key);
   if (!space || !space.permissions.has('create')) return <main><NoAccess /></main>;
   const people = space.permissions.has('assign') ? await assignablePeople(prisma, viewer, space.key) : null;
   return (

@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import { prisma } from '@/lib/db/client';
 import { requireViewer } from '@/lib/auth/guard';
-import { listSpacePeople, SPACE_PEOPLE_LIMIT } from '@/lib/spaces/people';
+import { listSpacePeople } from '@/lib/spaces/people';
 import { MAX_SPACE_PEOPLE_SEARCH } from '@/lib/spaces/people.schema';
 import { NoAccess } from '@/components/no-access';
 import { AddPeopleDialog } from '@/components/add-people-dialog';
 import { SpacePeopleTable } from '@/components/space-people-table';
+import { Pagination } from '@/components/pagination';
 import { addPeopleAction, changeSpaceRoleAction, removeFromSpaceAction, requestAccessForAction, searchSitePeopleAction } from './actions';
 
 export const metadata = { title: 'People · Space settings · Portico' };
@@ -21,12 +22,15 @@ export default async function SpacePeoplePage({
 }) {
   const viewer = await requireViewer();
   const { key } = await params;
-  const raw = (await searchParams).q;
-  const q = (Array.isArray(raw) ? raw[0] : raw) ?? '';
-  const list = await listSpacePeople(prisma, viewer, key, q);
+  const query = await searchParams;
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+  const cursor = (value: string | string[] | undefined) => (first(value).length <= 1000 ? first(value) : null);
+  const list = await listSpacePeople(prisma, viewer, key, first(query.q), { after: cursor(query.after), before: cursor(query.before) });
   if (!list) return <main><NoAccess /></main>;
   const { space, people } = list;
   const base = `/spaces/${space.key}/settings/people`;
+  const pageHref = (page: { after?: string; before?: string }) => `${base}?${new URLSearchParams({ ...(list.q ? { q: list.q } : {}), ...page }).toString()}`;
+  const onePage = !list.next && !list.previous;
   return (
     <main>
       <nav aria-label="Breadcrumbs">
@@ -63,12 +67,16 @@ export default async function SpacePeoplePage({
         changeRole={changeSpaceRoleAction}
         remove={removeFromSpaceAction}
       />
+      <Pagination
+        previousHref={list.previous ? pageHref({ before: list.previous }) : null}
+        nextHref={list.next ? pageHref({ after: list.next }) : null}
+      />
       <p className="mt-3 text-xs text-text-subtlest" role="status">
-        {list.truncated
-          ? `Showing the first ${SPACE_PEOPLE_LIMIT} people. Search to narrow the list.`
-          : list.q
+        {!list.q
+          ? `${list.total} ${list.total === 1 ? 'person' : 'people'}`
+          : onePage
             ? `${people.length} of ${list.total} ${list.total === 1 ? 'person' : 'people'}`
-            : `${list.total} ${list.total === 1 ? 'person' : 'people'}`}
+            : `People matching “${list.q}” among ${list.total}`}
       </p>
     </main>
   );
