@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale=0.1] [--duration=5] [--connections=10] [--runs=200] [--invites=5] [--adds=50] [--lighthouse]
+// `npm run bench [-- --scale=0.1] [--duration=6] [--rounds=3] [--connections=10] [--runs=200] [--invites=5] [--adds=50] [--lighthouse]
 // [--only=users,people]`:
 // seeds a large site (in a throwaway embedded PostgreSQL unless DATABASE_URL is set), builds and
 // starts the app for production with lib/cli/start.ts, signs in as a site admin, a space admin and
@@ -17,7 +17,7 @@ import { DEMO_PASSWORD } from '../../prisma/seed';
 import { BIG_SPACE_KEY, largeSeedCounts, seedLarge } from '../bench/large-seed';
 import { flagValue } from '../bench/args';
 import { pageProblem, signIn, waitForServer } from '../bench/http';
-import { load, type LoadResult } from '../bench/load';
+import { load, loadAlternating, type LoadResult } from '../bench/load';
 import { FLOOR_SQL, timeQuery, type DbFloor, type FloorKey } from '../bench/db-floor';
 import { firstLoadJsGzip } from '../bench/first-load-js';
 import { createPrismaClient } from '../db/client';
@@ -42,7 +42,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function main() {
   const began = Date.now();
   const scale = Number(flagValue('scale') ?? 1);
-  const duration = Number(flagValue('duration') ?? 5);
+  const duration = Number(flagValue('duration') ?? 6);
+  const rounds = Number(flagValue('rounds') ?? 3);
   const connections = Number(flagValue('connections') ?? 10);
   const runs = Number(flagValue('runs') ?? 200);
   const port = Number(process.env.PORT ?? 3400);
@@ -161,8 +162,8 @@ async function main() {
     };
     log('Signed in as the site admin, a space admin and a guest.');
 
-    // The machine is shared and its load drifts: every screen is measured right after its own
-    // framework floor run (GET /ping, same duration), and its ratio uses that adjacent floor.
+    // The machine is shared and its speed drifts: every screen is measured in alternation with its
+    // own framework floor (GET /ping, same duration, --rounds runs of each), and its ratio uses that floor.
     const floorTarget = targets[0];
     // (Actions send one request at a time: their floor is measured with one connection too.)
     const measureFloor = async (floorConnections = connections) => {
@@ -184,10 +185,14 @@ async function main() {
         problems.push(`${target.screen}: ${problem}`);
         continue;
       }
-      const floor = await measureFloor();
-      // Warm up (compiled code paths, caches) before the measured run.
+      // Warm up (compiled code paths, caches), then the floor and the screen in alternation.
+      await load(`${baseUrl}${floorTarget.path}`, { cookie: cookies[floorTarget.who], connections, durationSeconds: 1 });
       await load(`${baseUrl}${target.path}`, { cookie: cookies[target.who], connections, durationSeconds: 1 });
-      const http = await load(`${baseUrl}${target.path}`, { cookie: cookies[target.who], connections, durationSeconds: duration });
+      const [floor, http] = await loadAlternating(
+        { url: `${baseUrl}${floorTarget.path}`, cookie: cookies[floorTarget.who] },
+        { url: `${baseUrl}${target.path}`, cookie: cookies[target.who] },
+        { connections, durationSeconds: duration, rounds },
+      );
       const db = await timeQuery(client, FLOOR_SQL[target.floor], [site.siteId, site.jiraId, ...target.values], runs);
       const reference = target.floor === 'framework';
       rows.push({ screen: target.screen, http, db: reference ? null : db, floor, kind: reference ? 'reference' : 'screen' });
@@ -269,7 +274,7 @@ async function main() {
       console.log('');
     }
     const c = largeSeedCounts(scale);
-    log(`Scale ${scale} (${c.users.toLocaleString('en-US')} users planned); seed ${seedSeconds.toFixed(0)} s; ${duration} s × ${connections} connections per screen; DB floor over ${runs} runs.`);
+    log(`Scale ${scale} (${c.users.toLocaleString('en-US')} users planned); seed ${seedSeconds.toFixed(0)} s; ${duration} s × ${connections} connections per screen, in ${rounds} runs alternating with the floor; DB floor over ${runs} runs.`);
     failures += problems.length;
     log(`${failures ? `${failures} screen(s) over budget or not measured` : 'Every screen within budget'}. Wall time ${((Date.now() - began) / 1000).toFixed(0)} s.`);
   } finally {

@@ -371,18 +371,28 @@ function usersFrom(ctx: SiteContext, query: UsersListQuery): Prisma.Sql {
 
 function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
   const { sort } = query;
-  return sql`(SELECT 'user' AS "kind", u."id" AS "userId", NULL::text AS "invitationId",
-      u."name" AS "name", u."email" AS "email", u."emailDomain" AS "emailDomain",
-      r."role"::text AS "role", su."isSiteAdmin" AS "isSiteAdmin", su."suspendedAt" AS "suspendedAt",
+  // The page is cut first, with only the joins its filters need; the Jira role and the guest's
+  // space of those few rows are joined after. (A search or a date filter can match thousands of
+  // people: joining each one's role and space before the LIMIT was most of such a page's cost.)
+  const filtersByRole = query.role !== null || query.noSpace;
+  const filtersBySpace = query.noSpace;
+  return sql`(SELECT 'user' AS "kind", p."userId", NULL::text AS "invitationId",
+      p."name", p."email", p."emailDomain",
+      r."role"::text AS "role", p."isSiteAdmin", p."suspendedAt",
       NULL::timestamp(3) AS "expiresAt", s."key" AS "spaceKey", s."name" AS "spaceName",
-      u."lastActiveAt" AS "lastActiveAt", su."addedAt" AS "addedAt", ${userSortId(sort)} AS "sortId"
-    FROM ${usersFrom(ctx, query)}
-    LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"
-    LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"
-    LEFT JOIN "Space" s ON s."id" = g."spaceId"
-    WHERE ${Prisma.join(where, ' AND ')}
-    ORDER BY ${order}
-    LIMIT ${limit})`;
+      p."lastActiveAt", p."addedAt", p."sortId"
+    FROM (
+      SELECT u."id" AS "userId", u."name", u."email", u."emailDomain", su."isSiteAdmin", su."suspendedAt",
+        u."lastActiveAt", su."addedAt", ${userSortId(sort)} AS "sortId"
+      FROM ${usersFrom(ctx, query)}
+      ${filtersByRole ? sql`LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"` : sql``}
+      ${filtersBySpace ? sql`LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"` : sql``}
+      WHERE ${Prisma.join(where, ' AND ')}
+      ORDER BY ${order}
+      LIMIT ${limit}) p
+    LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = p."userId"
+    LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = ${ctx.siteId} AND g."userId" = p."userId"
+    LEFT JOIN "Space" s ON s."id" = g."spaceId")`;
 }
 
 function invitationSelect(where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
