@@ -12,6 +12,7 @@ import { addPeopleAction, changeSpaceRoleAction, removeFromSpaceAction, requestA
 export const metadata = { title: 'People · Space settings · Portico' };
 
 const FIELD = 'rounded border border-border bg-surface px-2 py-1.5';
+const count = (n: number) => n.toLocaleString('en-US');
 
 export default async function SpacePeoplePage({
   params,
@@ -73,10 +74,10 @@ export default async function SpacePeoplePage({
       />
       <p className="mt-3 text-xs text-text-subtlest" role="status">
         {!list.q
-          ? `${list.total} ${list.total === 1 ? 'person' : 'people'}`
+          ? `${count(list.total)} ${list.total === 1 ? 'person' : 'people'}`
           : onePage
-            ? `${people.length} of ${list.total} ${list.total === 1 ? 'person' : 'people'}`
-            : `People matching “${list.q}” among ${list.total}`}
+            ? `${people.length} of ${count(list.total)} ${list.total === 1 ? 'person' : 'people'}`
+            : `People matching “${list.q}” among ${count(list.total)}`}
       </p>
     </main>
   );
