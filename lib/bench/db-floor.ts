@@ -31,7 +31,7 @@ export const FLOOR_SQL = {
   usersFirst: usersWhere(''),
   usersSearch: usersWhere(`AND (u."name" ILIKE $3 OR u."email" ILIKE $3)`),
   usersRole: usersWhere(`AND r."role" = $3::"AppRoleKind"`),
-  usersNoRole: usersWhere(`AND r."role" IS NULL`),
+  usersNoRole: usersWhere(`AND NOT EXISTS (SELECT 1 FROM "AppRole" xr WHERE xr."appId" = $2 AND xr."userId" = su."userId")`),
   usersActive: usersWhere(`AND su."suspendedAt" IS NULL`),
   usersSuspended: usersWhere(`AND su."suspendedAt" IS NOT NULL`),
   usersExternal: usersWhere(`AND NOT EXISTS (SELECT 1 FROM "VerifiedDomain" vd JOIN "Site" st ON st."organizationId" = vd."organizationId" WHERE st."id" = $1 AND (u."emailDomain" = vd."domain" OR right(u."emailDomain", length(vd."domain") + 1) = '.' || vd."domain"))`),

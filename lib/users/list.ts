@@ -307,7 +307,9 @@ function userFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | nu
   const where = [sql`su."siteId" = ${ctx.siteId}`];
   const search = searchCondition(sql`u."name"`, sql`u."email"`, query.q);
   if (search) where.push(search);
-  if (query.role === 'none') where.push(sql`r."role" IS NULL`);
+  // NOT EXISTS rather than a left join and IS NULL: the planner then weighs walking the page's
+  // index with one key probe per person against hashing every role (44 → 13 ms at 100,000 people).
+  if (query.role === 'none') where.push(sql`NOT EXISTS (SELECT 1 FROM "AppRole" xr WHERE xr."appId" = ${ctx.jiraAppId} AND xr."userId" = su."userId")`);
   else if (query.role) where.push(sql`r."role" = ${ROLE_SQL[query.role]}`);
   if (query.status === 'active') where.push(sql`su."suspendedAt" IS NULL`);
   if (query.status === 'suspended') where.push(sql`su."suspendedAt" IS NOT NULL`);
@@ -374,7 +376,7 @@ function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[]
   // The page is cut first, with only the joins its filters need; the Jira role and the guest's
   // space of those few rows are joined after. (A search or a date filter can match thousands of
   // people: joining each one's role and space before the LIMIT was most of such a page's cost.)
-  const filtersByRole = query.role !== null || query.noSpace;
+  const filtersByRole = (query.role !== null && query.role !== 'none') || query.noSpace;
   const filtersBySpace = query.noSpace;
   return sql`(SELECT 'user' AS "kind", p."userId", NULL::text AS "invitationId",
       p."name", p."email", p."emailDomain",
