@@ -335,16 +335,18 @@ function invitationFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[
   ];
   // The name shown is the account's name, or the address without an account: a match on either
   // column. As one OR over two joined tables no index could serve it, so the matching invitations
-  // are found from each side's trigram index (the address; the account's name, then its
-  // invitations by address) and the page reads only those.
+  // are found from each side's trigram index (the address; the account's name, then its one
+  // pending invitation by the (siteId, openEmail) key: openEmail is the address exactly while the
+  // invitation is pending, a CHECK constraint) and the page reads only those.
   const byEmail = searchCondition(null, sql`ie."email"`, query.q);
   const byName = searchCondition(sql`un."name"`, null, query.q);
   if (byEmail && byName) {
     where.push(sql`i."id" IN (
       SELECT ie."id" FROM "Invitation" ie WHERE ie."siteId" = ${ctx.siteId} AND ie."state" = 'PENDING' AND ${byEmail}
       UNION
-      SELECT iu."id" FROM "User" un JOIN "Invitation" iu ON iu."email" = un."email"
-      WHERE iu."siteId" = ${ctx.siteId} AND iu."state" = 'PENDING' AND ${byName})`);
+      SELECT iu."id" FROM "User" un
+      JOIN LATERAL (SELECT xi."id" FROM "Invitation" xi WHERE xi."siteId" = ${ctx.siteId} AND xi."openEmail" = un."email" LIMIT 1) iu ON true
+      WHERE ${byName})`);
   }
   if (query.role) where.push(sql`i."role" = ${ROLE_SQL[query.role]}`);
   if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`split_part(i."email", '@', 2)`)}`);
