@@ -4,7 +4,7 @@ import { findSpaceForViewer, listVisibleSpaces, type SpaceForViewer } from '../s
 import { SPACE_KEY_PATTERN } from '../work-items/schema';
 import { badRequest, jsonResponse, MESSAGES, notFound } from './errors';
 import { intParam, type RestContext } from './handler';
-import { projectJson, restUrl, userSelect, type JiraProject } from './shapes';
+import { ENGLISH, projectJson, restUrl, userSelect, type JiraProject } from './shapes';
 
 const MAX_PROJECT_RESULTS = 100;
 const DEFAULT_PROJECT_RESULTS = 50;
@@ -56,7 +56,7 @@ export async function searchProjects(context: RestContext): Promise<Response> {
   );
   const field = order[2] as 'key' | 'name';
   const direction = order[1] === '-' ? -1 : 1;
-  visible.sort((a, b) => direction * (a[field].localeCompare(b[field], 'en') || (a.id < b.id ? -1 : 1)));
+  visible.sort((a, b) => direction * (ENGLISH.compare(a[field], b[field]) || (a.id < b.id ? -1 : 1)));
   const page = visible.slice(startAt, startAt + maxResults);
   const byId = new Map((await withLeads(context, page.map((s) => s.id))).map((s) => [s.id, s]));
   const values: JiraProject[] = page.flatMap((s) => {
