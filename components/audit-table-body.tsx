@@ -1,6 +1,7 @@
 'use client';
 
 import type { AuditTarget } from '@/lib/audit-log';
+import { EmptyTableBody } from './empty-table-body';
 
 /**
  * One audit event as the table shows it, formatted on the server. A client component so the page
@@ -22,17 +23,7 @@ export type AuditTableRow = {
 const NONE = <span className="subtlest">—</span>;
 
 export function AuditTableBody({ rows, emptyMessage }: { rows: AuditTableRow[]; emptyMessage: string }) {
-  if (rows.length === 0) {
-    return (
-      <tbody>
-        <tr>
-          <td colSpan={6} className="py-8! text-center text-text-subtle">
-            {emptyMessage}
-          </td>
-        </tr>
-      </tbody>
-    );
-  }
+  if (rows.length === 0) return <EmptyTableBody columns={6} message={emptyMessage} />;
   return (
     <tbody>
       {rows.map((row) => (

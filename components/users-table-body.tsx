@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { Avatar } from './avatar';
 import { Lozenge, type LozengeTone } from './lozenge';
+import { EmptyTableBody } from './empty-table-body';
 
 /**
  * One row of Settings → Users, every text already formatted on the server. The rows are a client
@@ -23,17 +24,7 @@ export type UsersTableRow = {
 };
 
 export function UsersTableBody({ rows, emptyMessage }: { rows: UsersTableRow[]; emptyMessage: string }) {
-  if (rows.length === 0) {
-    return (
-      <tbody>
-        <tr>
-          <td colSpan={7} className="py-8! text-center text-text-subtle">
-            {emptyMessage}
-          </td>
-        </tr>
-      </tbody>
-    );
-  }
+  if (rows.length === 0) return <EmptyTableBody columns={7} message={emptyMessage} />;
   return (
     <tbody>
       {rows.map((row) => (

@@ -4,12 +4,13 @@ import { z } from 'zod';
 
 export type InstantCursor = { at: Date; id: string };
 
-export function encodeInstantCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+/** A cursor's values as base64url JSON. */
+export function writeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-/** The cursor in `raw`, or null; `idPattern` says what a row id of this list looks like. */
-export function decodeInstantCursor(raw: string | null | undefined, idPattern: RegExp): InstantCursor | null {
+/** The values in `raw` when it is base64url JSON that `schema` accepts; null otherwise. */
+export function readCursor<T>(raw: string | null | undefined, schema: z.ZodType<T>): T | null {
   if (!raw) return null;
   let json: unknown;
   try {
@@ -17,11 +18,24 @@ export function decodeInstantCursor(raw: string | null | undefined, idPattern: R
   } catch {
     return null;
   }
-  const parsed = z.tuple([z.iso.datetime(), z.string().regex(idPattern)]).safeParse(json);
-  if (!parsed.success) return null;
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Text from a cursor that goes into a query: PostgreSQL text can't hold NUL (the query would fail). */
+export const cursorText = (max: number) => z.string().max(max).refine((value) => !value.includes('\u0000'));
+
+export function encodeInstantCursor(at: Date, id: string): string {
+  return writeCursor([at.toISOString(), id]);
+}
+
+/** The cursor in `raw`, or null; `idPattern` says what a row id of this list looks like. */
+export function decodeInstantCursor(raw: string | null | undefined, idPattern: RegExp): InstantCursor | null {
+  const values = readCursor(raw, z.tuple([z.iso.datetime(), z.string().regex(idPattern)]));
+  if (!values) return null;
   // PostgreSQL has no year 0 and a forged far date would fail the query: only plausible instants.
-  const at = new Date(parsed.data[0]);
+  const at = new Date(values[0]);
   const year = at.getUTCFullYear();
   if (Number.isNaN(year) || year < 1970 || year > 9999) return null;
-  return { at, id: parsed.data[1] };
+  return { at, id: values[1] };
 }

@@ -10,6 +10,7 @@ import { writeAudit, type AuditContext } from '../audit';
 import { normalizeEmail } from '../email-address';
 import { DomainError } from '../result';
 import { findSpaceForViewer } from './queries';
+import { cursorText, readCursor, writeCursor } from '../keyset-cursor';
 import { MAX_PEOPLE_PER_ADD, MAX_PICKER_RESULTS, MAX_SPACE_PEOPLE_SEARCH } from './people.schema';
 
 type Tx = Prisma.TransactionClient;
@@ -145,22 +146,17 @@ export type SpacePeople = {
   previous: string | null;
 };
 
-// Keyset cursors on (name, id), the table's order: base64url JSON, validated on the way back.
+// Keyset cursors on (name, id), the table's order (lib/keyset-cursor.ts).
 type NameCursor = { name: string; id: string };
-const NameCursorSchema = z.tuple([z.string().max(500), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]);
+const NameCursorSchema = z.tuple([cursorText(500), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]);
 
 function encodeNameCursor(row: { name: string; userId: string }): string {
-  return Buffer.from(JSON.stringify([row.name, row.userId])).toString('base64url');
+  return writeCursor([row.name, row.userId]);
 }
 
 function decodeNameCursor(raw: string | null | undefined): NameCursor | null {
-  if (!raw) return null;
-  try {
-    const parsed = NameCursorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return parsed.success ? { name: parsed.data[0], id: parsed.data[1] } : null;
-  } catch {
-    return null;
-  }
+  const values = readCursor(raw, NameCursorSchema);
+  return values ? { name: values[0], id: values[1] } : null;
 }
 
 /**

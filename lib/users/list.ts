@@ -14,6 +14,7 @@ import { isExternalDomain } from '../email-address';
 import { siteUsage } from '../site-usage';
 import { csvRow } from '../csv';
 import { formatUtcDate } from '../dates';
+import { readCursor, writeCursor } from '../keyset-cursor';
 
 export const USER_SORTS = ['name', 'email', 'lastActive', 'added'] as const;
 export type UsersSort = (typeof USER_SORTS)[number];
@@ -184,20 +185,13 @@ const CursorSchema = z.tuple([
 ]);
 
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.dir, cursor.key, cursor.id])).toString('base64url');
+  return writeCursor([cursor.sort, cursor.dir, cursor.key, cursor.id]);
 }
 
 function decodeCursor(raw: string | null, sort: UsersSort, dir: SortDirection): Cursor | null {
-  if (!raw) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = CursorSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const [cursorSort, cursorDir, key, id] = parsed.data;
+  const values = readCursor(raw, CursorSchema);
+  if (!values) return null;
+  const [cursorSort, cursorDir, key, id] = values;
   // A cursor from another ordering points nowhere meaningful in this one: start over.
   if (cursorSort !== sort || cursorDir !== dir) return null;
   if (isDateSort(sort)) {
