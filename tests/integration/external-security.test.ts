@@ -17,9 +17,9 @@ import { sendEmailPasscode, verifyEmailPasscode, PASSCODE_MAX_ATTEMPTS } from '@
 import { reverifyPassword } from '@/lib/security/second-factor';
 import { listMailbox, readMailboxMessage, startDevSmtpSink } from '@/lib/mail/dev-sink';
 import { startMailWorker, REDACTED_TOKEN } from '@/lib/mail/worker';
-import { DomainError } from '@/lib/result';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { auditOf } from '../support/viewers';
+import { refusal } from '../support/refusal';
 
 const CASEY = 'casey.jones@brightagency.io'; // external guest of MKT
 const JORDAN = 'jordan.blake@northwind-consulting.com'; // external guest, no space
@@ -66,16 +66,6 @@ async function setPolicy(input: PolicyInput) {
 }
 
 const BASE: PolicyInput = { twoStepMethod: 'NONE', sessionMaxMinutes: 43200, idleTimeoutMinutes: 'OFF', apiTokens: 'ALLOW' };
-
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const minutes = (base: Date, n: number) => new Date(base.getTime() + n * 60_000);
 

@@ -15,6 +15,7 @@ import { generateTotpSecret, totp } from '@/lib/security/totp';
 import { DomainError } from '@/lib/result';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { auditOf } from '../support/viewers';
+import { refusal } from '../support/refusal';
 
 const CASEY = 'casey.jones@brightagency.io'; // external guest of MKT
 const LEE = 'lee.chen@acme.com'; // internal licensed user
@@ -54,16 +55,6 @@ async function emailedCode(viewer: Viewer): Promise<string> {
   await sendEmailPasscode(t.db, viewer, { ip: null });
   const email = await t.db.outboxEmail.findFirstOrThrow({ where: { to: viewer.email, template: 'email-passcode' }, orderBy: { createdAt: 'desc' } });
   return (email.payload as { code: string }).code;
-}
-
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('the session id is renewed when the second factor succeeds', () => {

@@ -9,9 +9,9 @@ import { base32Decode, totp } from '@/lib/security/totp';
 import { ensurePendingAuthenticator, pendingAuthenticator, regenerateRecoveryCodes, resetTwoStep, turnOffAuthenticator, twoStepStatusFor } from '@/lib/security/authenticator';
 import { confirmOwnEnrollment, confirmRequiredEnrollment, passAuthenticatorStep, startOwnEnrollment } from '@/lib/security/second-factor';
 import { getExternalPolicy, updateExternalPolicy } from '@/lib/security/policy';
-import { DomainError } from '@/lib/result';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { auditOf } from '../support/viewers';
+import { refusal } from '../support/refusal';
 
 const LEE = 'lee.chen@acme.com'; // internal
 const CASEY = 'casey.jones@brightagency.io'; // external guest of MKT
@@ -47,16 +47,6 @@ async function viewerOf(sessionId: string, now?: Date): Promise<Viewer> {
   const viewer = await loadViewer(t.db, sessionId, now);
   if (!viewer) throw new Error('no viewer');
   return viewer;
-}
-
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 const ctx = (viewer: Viewer) => ({ ip: null, audit: auditOf(viewer) });
