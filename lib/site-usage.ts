@@ -31,14 +31,21 @@ export function siteUsageSql(siteId: string, now: Date): Prisma.Sql {
     WHERE s."id" = ${siteId}`;
 }
 
+/** A row of siteUsageSql. */
+export type SiteUsageRow = { ratio: number; licensed: number; guests: number; pending: bigint };
+
 export async function siteUsage(db: Reader, siteId: string, now = new Date()): Promise<SiteUsage> {
-  const rows = await db.$queryRaw<{ ratio: number; licensed: number; guests: number; pending: bigint }[]>(siteUsageSql(siteId, now));
+  const rows = await db.$queryRaw<SiteUsageRow[]>(siteUsageSql(siteId, now));
   if (!rows.length) throw new Error(`No site ${siteId}.`);
-  const licensedSeats = Number(rows[0].licensed);
+  return siteUsageOf(rows[0]);
+}
+
+export function siteUsageOf(row: SiteUsageRow): SiteUsage {
+  const licensedSeats = Number(row.licensed);
   return {
     licensedSeats,
-    guests: Number(rows[0].guests),
-    pendingGuestInvitations: Number(rows[0].pending),
-    guestAllowance: licensedSeats * rows[0].ratio,
+    guests: Number(row.guests),
+    pendingGuestInvitations: Number(row.pending),
+    guestAllowance: licensedSeats * row.ratio,
   };
 }

@@ -23,7 +23,16 @@ export type Viewer = {
   email: string;
   name: string;
   external: boolean;
-  site: { id: string; name: string; slug: string; plan: 'FREE' | 'STANDARD' | 'PREMIUM' | 'ENTERPRISE' };
+  site: {
+    id: string;
+    name: string;
+    slug: string;
+    plan: 'FREE' | 'STANDARD' | 'PREMIUM' | 'ENTERPRISE';
+    organizationId: string;
+    /** As read with the viewer, at the start of this request (sorted). */
+    verifiedDomains: string[];
+    jiraAppId: string | null;
+  };
   /** null when the person is not on this site at all. */
   siteAccess: {
     isSiteAdmin: boolean;

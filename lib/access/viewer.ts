@@ -27,7 +27,7 @@ async function resolveAccess(db: Db, user: Account, credentialId: string, option
   const site = await currentSite(db);
   const userId = user.id;
   const now = options.now ?? new Date();
-  const external = isExternalDomain(user.emailDomain, site.organization.verifiedDomains.map((d) => d.domain));
+  const external = isExternalDomain(user.emailDomain, site.verifiedDomains);
   const [siteUser, appRoles, assignment, grants, policyRow, authenticator] = await Promise.all([
     db.siteUser.findUnique({ where: { siteId_userId: { siteId: site.id, userId } } }),
     db.appRole.findMany({ where: { userId, app: { siteId: site.id } }, select: { role: true, app: { select: { kind: true } } } }),
@@ -59,7 +59,15 @@ async function resolveAccess(db: Db, user: Account, credentialId: string, option
     email: user.email,
     name: user.name,
     external,
-    site: { id: site.id, name: site.name, slug: site.slug, plan: site.organization.plan },
+    site: {
+      id: site.id,
+      name: site.name,
+      slug: site.slug,
+      plan: site.plan,
+      organizationId: site.organizationId,
+      verifiedDomains: site.verifiedDomains,
+      jiraAppId: site.jiraAppId,
+    },
     siteAccess: siteUser
       ? {
           isSiteAdmin: siteUser.isSiteAdmin,

@@ -87,7 +87,7 @@ export async function listPendingRequests(
   pageSize = REQUESTS_PAGE_SIZE,
 ): Promise<PendingRequestsPage> {
   assertCan(viewer, 'admin.requests.manage');
-  const { verifiedDomains } = await loadSiteContext(db, viewer.site.id);
+  const { verifiedDomains } = viewer.site;
   const cursorOf = (row: PendingRequest) => encodeInstantCursor(row.createdAt, row.id);
   const before = decodeInstantCursor(page.before, REQUEST_ID);
   if (before) {
