@@ -40,7 +40,7 @@ export function UsersTableBody({ rows, emptyMessage }: { rows: UsersTableRow[]; 
           </td>
           <td className="subtle">{row.email}</td>
           <td>{row.role.tone ? <Lozenge tone={row.role.tone}>{row.role.label}</Lozenge> : <span className="subtle">{row.role.label}</span>}</td>
-          <td className="nowrap">
+          <td>
             {row.status.tone === 'subtle' ? (
               <span className="subtle">{row.status.label}</span>
             ) : row.status.tone ? (

@@ -17,9 +17,9 @@ export async function timeQuery(client: pg.Client, text: string, values: unknown
   return { p50: percentile(times, 50), p95: percentile(times, 95), runs, rows };
 }
 
-const USER_ROWS = `SELECT u."id", u."name", u."email", r."role", su."isSiteAdmin", su."suspendedAt", s."key", s."name" AS "spaceName", u."lastActiveAt", su."addedAt"
+// Each person's Jira role is SiteUser's trigger-kept copy of it (see the schema).
+const USER_ROWS = `SELECT u."id", u."name", u."email", su."jiraRole", su."isSiteAdmin", su."suspendedAt", s."key", s."name" AS "spaceName", u."lastActiveAt", su."addedAt"
   FROM "SiteUser" su JOIN "User" u ON u."id" = su."userId"
-  LEFT JOIN "AppRole" r ON r."appId" = $2 AND r."userId" = su."userId"
   LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"
   LEFT JOIN "Space" s ON s."id" = g."spaceId"
   WHERE su."siteId" = $1`;
@@ -30,12 +30,12 @@ const usersWhere = (extra: string) => `${USER_ROWS} AND ($2::text IS NOT NULL) $
 export const FLOOR_SQL = {
   usersFirst: usersWhere(''),
   usersSearch: usersWhere(`AND (u."name" ILIKE $3 OR u."email" ILIKE $3)`),
-  usersRole: usersWhere(`AND r."role" = $3::"AppRoleKind"`),
-  usersNoRole: usersWhere(`AND NOT EXISTS (SELECT 1 FROM "AppRole" xr WHERE xr."appId" = $2 AND xr."userId" = su."userId")`),
+  usersRole: usersWhere(`AND su."jiraRole" = $3::"AppRoleKind"`),
+  usersNoRole: usersWhere(`AND su."jiraRole" IS NULL`),
   usersActive: usersWhere(`AND su."suspendedAt" IS NULL`),
   usersSuspended: usersWhere(`AND su."suspendedAt" IS NOT NULL`),
   usersExternal: usersWhere(`AND NOT EXISTS (SELECT 1 FROM "VerifiedDomain" vd JOIN "Site" st ON st."organizationId" = vd."organizationId" WHERE st."id" = $1 AND (u."emailDomain" = vd."domain" OR right(u."emailDomain", length(vd."domain") + 1) = '.' || vd."domain"))`),
-  usersNoSpace: usersWhere(`AND r."role" = 'GUEST' AND g."userId" IS NULL`),
+  usersNoSpace: usersWhere(`AND su."jiraRole" = 'GUEST' AND g."userId" IS NULL`),
   usersExpiring: usersWhere(`AND su."accessExpiresAt" > now() AND su."accessExpiresAt" <= now() + interval '30 days'`),
   usersDeep: usersWhere(`AND (su."addedAt", su."id") < ($3::timestamp(3), $4::text)`),
   usersInvited: `SELECT i."id", i."email", COALESCE(ui."name", i."email") AS "name", i."role", i."expiresAt", i."createdAt"

@@ -61,9 +61,13 @@ const sqlText = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/
 
 type Step = { label: string; sql: string };
 
-const SEAT_TRIGGERS = [
+// Row triggers that keep derived figures (the seat counter, SiteUser's copy of each person's Jira
+// role): off during the bulk load, their results computed once, set-based, afterwards.
+const DERIVING_TRIGGERS = [
   { table: '"AppRole"', trigger: '"AppRole_seat_counter"' },
   { table: '"SiteUser"', trigger: '"SiteUser_seat_counter"' },
+  { table: '"AppRole"', trigger: '"AppRole_jira_role_copy"' },
+  { table: '"SiteUser"', trigger: '"SiteUser_jira_role"' },
 ];
 
 /** The site's seat figures counted from scratch (the same definition as the triggers keep). */
@@ -292,13 +296,20 @@ export async function seedLarge(databaseUrl: string, options: LargeSeedOptions =
                     FROM generate_series(${start}, ${end}) AS k) AS e`,
       });
     }
+    // What the Jira-role copy triggers would have written (migration site_user_jira_role).
+    steps.push({
+      label: "Copy each person's Jira role onto SiteUser",
+      sql: `UPDATE "SiteUser" su SET "jiraRole" = r."role" FROM "AppRole" r
+             WHERE r."appId" = '${jiraId}' AND r."userId" = su."userId" AND su."siteId" = '${siteId}' AND su."jiraRole" IS DISTINCT FROM r."role"`,
+    });
     steps.push({ label: 'ANALYZE', sql: 'ANALYZE' });
 
     const began = Date.now();
     // The seat counter's row triggers would update the site's counter row once per inserted row,
     // each update walking the versions the statement already made (quadratic: 100,000 roles took
-    // minutes). They are off for the bulk load, and the counter is recounted once at the end.
-    await client.query(SEAT_TRIGGERS.map((t) => `ALTER TABLE ${t.table} DISABLE TRIGGER ${t.trigger}`).join('; '));
+    // minutes). They are off for the bulk load, and the counter is recounted once at the end (the
+    // Jira-role copies are a step above).
+    await client.query(DERIVING_TRIGGERS.map((t) => `ALTER TABLE ${t.table} DISABLE TRIGGER ${t.trigger}`).join('; '));
     try {
       for (const [index, step] of steps.entries()) {
         const t0 = Date.now();
@@ -307,7 +318,7 @@ export async function seedLarge(databaseUrl: string, options: LargeSeedOptions =
         log(`[${index + 1}/${steps.length}] ${step.label}${rows}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
     } finally {
-      await client.query(SEAT_TRIGGERS.map((t) => `ALTER TABLE ${t.table} ENABLE TRIGGER ${t.trigger}`).join('; '));
+      await client.query(DERIVING_TRIGGERS.map((t) => `ALTER TABLE ${t.table} ENABLE TRIGGER ${t.trigger}`).join('; '));
     }
     await client.query(RECOUNT_SEATS_SQL, [siteId]);
     log(`Large seed done in ${((Date.now() - began) / 1000).toFixed(1)} s.`);

@@ -296,14 +296,17 @@ function userFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | nu
   const where = [sql`su."siteId" = ${ctx.siteId}`];
   const search = searchCondition(sql`u."name"`, sql`u."email"`, query.q);
   if (search) where.push(search);
-  // NOT EXISTS rather than a left join and IS NULL: the planner then weighs walking the page's
-  // index with one key probe per person against hashing every role (44 → 13 ms at 100,000 people).
-  if (query.role === 'none') where.push(sql`NOT EXISTS (SELECT 1 FROM "AppRole" xr WHERE xr."appId" = ${ctx.jiraAppId} AND xr."userId" = su."userId")`);
-  else if (query.role) where.push(sql`r."role" = ${ROLE_SQL[query.role]}`);
+  // The role is SiteUser's trigger-kept copy: in "added" order a role filter is one range of the
+  // (siteId, jiraRole, addedAt, id) index.
+  if (query.role === 'none') where.push(sql`su."jiraRole" IS NULL`);
+  else if (query.role) where.push(sql`su."jiraRole" = ${ROLE_SQL[query.role]}`);
   if (query.status === 'active') where.push(sql`su."suspendedAt" IS NULL`);
   if (query.status === 'suspended') where.push(sql`su."suspendedAt" IS NOT NULL`);
   if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`u."emailDomain"`)}`);
-  if (query.noSpace) where.push(sql`r."role" = 'GUEST' AND g."userId" IS NULL`);
+  // Guests walk their own range of that index; a third of them have no space, one key probe each.
+  if (query.noSpace) {
+    where.push(sql`su."jiraRole" = 'GUEST' AND NOT EXISTS (SELECT 1 FROM "GuestSpaceAssignment" xg WHERE xg."siteId" = su."siteId" AND xg."userId" = su."userId")`);
+  }
   // A range on the (siteId, accessExpiresAt) index: only guests ever have an expiry date.
   if (query.expiring) {
     const until = new Date(ctx.now.getTime() + query.expiring * 86_400_000);
@@ -375,29 +378,23 @@ function expiringSoon(ctx: SiteContext, query: UsersListQuery): Prisma.Sql | nul
 }
 
 function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
-  const { sort } = query;
-  // The page is cut first, with only the joins its filters need; the Jira role and the guest's
-  // space of those few rows are joined after. (A search or a date filter can match thousands of
-  // people: joining each one's role and space before the LIMIT was most of such a page's cost.)
-  const filtersByRole = (query.role !== null && query.role !== 'none') || query.noSpace;
-  const filtersBySpace = query.noSpace;
+  // The page is cut first; the guest's space of those few rows is joined after. (A search or a
+  // date filter can match thousands of people: joining each one's space before the LIMIT was most
+  // of such a page's cost.) The role is SiteUser's copy of it (see the schema).
   return sql`(SELECT 'user' AS "kind", p."userId", NULL::text AS "invitationId",
       p."name", p."email", p."emailDomain",
-      r."role"::text AS "role", p."isSiteAdmin", p."suspendedAt",
+      p."jiraRole"::text AS "role", p."isSiteAdmin", p."suspendedAt",
       NULL::timestamp(3) AS "expiresAt", s."key" AS "spaceKey", s."name" AS "spaceName",
       p."lastActiveAt", p."addedAt", p."sortId"
     FROM (
       SELECT u."id" AS "userId", u."name", u."email", u."emailDomain", su."isSiteAdmin", su."suspendedAt",
-        u."lastActiveAt", su."addedAt", ${userSortId(sort)} AS "sortId"
+        su."jiraRole", u."lastActiveAt", su."addedAt", ${userSortId(query.sort)} AS "sortId"
       FROM ${usersFrom(ctx, query)}
-      ${filtersByRole ? sql`LEFT JOIN "AppRole" r ON r."appId" = ${ctx.jiraAppId} AND r."userId" = su."userId"` : sql``}
-      ${filtersBySpace ? sql`LEFT JOIN "GuestSpaceAssignment" g ON g."siteId" = su."siteId" AND g."userId" = su."userId"` : sql``}
       WHERE ${Prisma.join(where, ' AND ')}
       ORDER BY ${order}
       LIMIT ${limit}) p
     -- One key probe per row of the page (LIMIT 1 keeps the planner from hashing every guest's
     -- assignment for 51 rows).
-    LEFT JOIN LATERAL (SELECT xr."role" FROM "AppRole" xr WHERE xr."appId" = ${ctx.jiraAppId} AND xr."userId" = p."userId" LIMIT 1) r ON true
     LEFT JOIN LATERAL (
       SELECT xs."key", xs."name" FROM "GuestSpaceAssignment" g JOIN "Space" xs ON xs."id" = g."spaceId"
       WHERE g."siteId" = ${ctx.siteId} AND g."userId" = p."userId" LIMIT 1) s ON true)`;

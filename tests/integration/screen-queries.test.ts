@@ -19,6 +19,7 @@ import { listSpacePeople } from '@/lib/spaces/people';
 import { findSpaceForViewer, listWorkItems } from '@/lib/spaces/queries';
 import { listAuditEvents, type AuditLogQuery } from '@/lib/audit-log';
 import { siteUsage } from '@/lib/site-usage';
+import { jiraRoleCopyDrift } from '../support/jira-role-copy';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { viewerFor } from '../support/viewers';
 
@@ -152,9 +153,10 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     await expectIndexBacked('siteUsage', (db) => siteUsage(db, admin.site.id));
   });
 
-  it('the large seed leaves the seat figures exact and the seat triggers on', async () => {
-    // The seed loads with the seat triggers off and recounts once: the figures must equal a count
-    // of the rows, and the triggers must be on again for every later change.
+  it('the large seed leaves the seat figures and Jira-role copies exact and their triggers on', async () => {
+    // The seed loads with the seat and Jira-role copy triggers off and computes their results once:
+    // the figures must equal a count of the rows, SiteUser's copies must equal AppRole, and the
+    // triggers must be on again for every later change.
     const [counted] = await t.db.$queryRaw<{ licensed: bigint; guests: bigint }[]>`
       SELECT
         (SELECT count(*) FROM "AppRole" r JOIN "App" a ON a."id" = r."appId"
@@ -166,8 +168,19 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     expect({ licensedSeats: before.licensedSeats, guests: before.guests }).toEqual({ licensedSeats: Number(counted.licensed), guests: Number(counted.guests) });
     expect(before.guests).toBeGreaterThan(400);
     const triggers = await t.db.$queryRaw<{ name: string; enabled: string }[]>`
-      SELECT tgname::text AS "name", tgenabled::text AS "enabled" FROM pg_trigger WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter') ORDER BY tgname`;
-    expect(triggers).toEqual([{ name: 'AppRole_seat_counter', enabled: 'O' }, { name: 'SiteUser_seat_counter', enabled: 'O' }]);
+      SELECT tgname::text AS "name", tgenabled::text AS "enabled" FROM pg_trigger
+      WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter', 'AppRole_jira_role_copy', 'SiteUser_jira_role')
+      ORDER BY tgname`;
+    expect(triggers).toEqual([
+      { name: 'AppRole_jira_role_copy', enabled: 'O' },
+      { name: 'AppRole_seat_counter', enabled: 'O' },
+      { name: 'SiteUser_jira_role', enabled: 'O' },
+      { name: 'SiteUser_seat_counter', enabled: 'O' },
+    ]);
+    expect(await jiraRoleCopyDrift(t.db, admin.site.id)).toEqual([]);
+    const [copied] = await t.db.$queryRaw<{ guests: bigint }[]>`
+      SELECT count(*) AS guests FROM "SiteUser" WHERE "siteId" = ${admin.site.id} AND "jiraRole" = 'GUEST'`;
+    expect(Number(copied.guests)).toBe(before.guests);
   });
 
   it('Approve requests', async () => {

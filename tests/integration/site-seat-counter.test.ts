@@ -1,9 +1,12 @@
 // The seat figures the Users list and billing show come from "SiteSeatCounter", kept by triggers
-// (migration site_seat_counter). Whatever changes AppRole and SiteUser, and in whatever order, the
-// counter equals a full recount.
+// (migration site_seat_counter); the Users list's role filters read SiteUser's copy of each
+// person's Jira role, kept by triggers too (migration site_user_jira_role). Whatever changes
+// AppRole and SiteUser, and in whatever order, the counter equals a full recount and the copy
+// equals the role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '@/prisma/seed';
 import { siteUsage, siteUsageSql } from '@/lib/site-usage';
+import { jiraRoleCopyDrift } from '../support/jira-role-copy';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let t: TestDatabase;
@@ -23,6 +26,7 @@ async function recount() {
 }
 
 async function expectExact() {
+  expect(await jiraRoleCopyDrift(t.db, siteId)).toEqual([]);
   const usage = await siteUsage(t.db, siteId);
   const exact = await recount();
   expect({ licensedSeats: usage.licensedSeats, guests: usage.guests }).toEqual(exact);
@@ -104,6 +108,29 @@ describe('SiteSeatCounter', () => {
     await t.db.$executeRaw`UPDATE "AppRole" SET "role" = 'ADMIN' WHERE "id" LIKE 'seatbulkr%' AND "role" = 'GUEST'`;
     await expectExact();
     await t.db.$executeRaw`DELETE FROM "User" WHERE "id" LIKE 'seatbulk%'`;
+    await expectExact();
+  });
+
+  it("copies the Jira role onto SiteUser whichever row comes first, and ignores writes to the copy", async () => {
+    await newUser('copy-a');
+    const copy = () => t.db.siteUser.findUniqueOrThrow({ where: { siteId_userId: { siteId, userId: 'copy-a' } }, select: { jiraRole: true } });
+    // The role before the site access: the new SiteUser row picks it up.
+    await t.db.appRole.create({ data: { appId: jiraId, userId: 'copy-a', role: 'GUEST' } });
+    await t.db.siteUser.create({ data: { siteId, userId: 'copy-a' } });
+    expect(await copy()).toEqual({ jiraRole: 'GUEST' });
+    await t.db.appRole.update({ where: { appId_userId: { appId: jiraId, userId: 'copy-a' } }, data: { role: 'ADMIN' } });
+    expect(await copy()).toEqual({ jiraRole: 'ADMIN' });
+    // Another app's role is not the Jira role.
+    if (confluenceId) {
+      await t.db.appRole.create({ data: { appId: confluenceId, userId: 'copy-a', role: 'USER' } });
+      expect(await copy()).toEqual({ jiraRole: 'ADMIN' });
+    }
+    // Writing the copy directly changes nothing: the trigger computes it from AppRole.
+    await t.db.siteUser.update({ where: { siteId_userId: { siteId, userId: 'copy-a' } }, data: { jiraRole: 'USER' } });
+    expect(await copy()).toEqual({ jiraRole: 'ADMIN' });
+    await t.db.appRole.delete({ where: { appId_userId: { appId: jiraId, userId: 'copy-a' } } });
+    expect(await copy()).toEqual({ jiraRole: null });
+    await t.db.user.delete({ where: { id: 'copy-a' } });
     await expectExact();
   });
 
