@@ -1,5 +1,6 @@
 // Request access (people without access to the site) and Approve requests (site admins).
 import type { Db } from '../db/client';
+import { Prisma } from '../db/generated/client';
 import { writeAudit, type AuditContext } from '../audit';
 import { assertCan, type Viewer } from '../access/policy';
 import { emailDomain, isExternalDomain } from '../email-address';
@@ -54,26 +55,32 @@ export type PendingRequest = Awaited<ReturnType<typeof fetchPending>>[number];
 
 /** The site's pending requests in `direction` from `cursor` (exclusive), oldest first when 'asc'. */
 async function fetchPending(db: Db, siteId: string, verifiedDomains: string[], direction: 'asc' | 'desc', cursor: InstantCursor | null, take: number) {
-  const beyond = direction === 'asc' ? 'gt' : 'lt';
-  const rows = await db.accessRequest.findMany({
-    where: {
-      siteId,
-      state: 'PENDING',
-      ...(cursor ? { OR: [{ createdAt: { [beyond]: cursor.at } }, { createdAt: cursor.at, id: { [beyond]: cursor.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: direction }, { id: direction }],
-    take,
-    select: {
-      id: true,
-      email: true,
-      note: true,
-      createdAt: true,
-      user: { select: { name: true } },
-      requestedBy: { select: { name: true } },
-      space: { select: { key: true, name: true } },
-    },
-  });
-  return rows.map((r) => ({ ...r, name: r.user?.name ?? r.email, external: isExternalDomain(emailDomain(r.email), verifiedDomains) }));
+  const dir = direction === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const beyond = direction === 'asc' ? Prisma.sql`>` : Prisma.sql`<`;
+  // One statement (Prisma's relation selects took four); names are key probes per row shown.
+  const rows = await db.$queryRaw<
+    { id: string; email: string; note: string | null; createdAt: Date; userName: string | null; requestedByName: string | null; spaceKey: string | null; spaceName: string | null }[]
+  >`
+    SELECT r."id", r."email", r."note", r."createdAt",
+      (SELECT u."name" FROM "User" u WHERE u."id" = r."userId") AS "userName",
+      (SELECT u."name" FROM "User" u WHERE u."id" = r."requestedById") AS "requestedByName",
+      sp."key" AS "spaceKey", sp."name" AS "spaceName"
+    FROM "AccessRequest" r
+    LEFT JOIN LATERAL (SELECT s."key", s."name" FROM "Space" s WHERE s."id" = r."spaceId" LIMIT 1) sp ON true
+    WHERE r."siteId" = ${siteId} AND r."state" = 'PENDING'
+      ${cursor ? Prisma.sql`AND (r."createdAt", r."id") ${beyond} (${cursor.at}, ${cursor.id})` : Prisma.empty}
+    ORDER BY r."createdAt" ${dir}, r."id" ${dir}
+    LIMIT ${take}`;
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    note: r.note,
+    createdAt: r.createdAt,
+    requestedBy: r.requestedByName === null ? null : { name: r.requestedByName },
+    space: r.spaceKey === null || r.spaceName === null ? null : { key: r.spaceKey, name: r.spaceName },
+    name: r.userName ?? r.email,
+    external: isExternalDomain(emailDomain(r.email), verifiedDomains),
+  }));
 }
 
 /**
