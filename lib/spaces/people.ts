@@ -176,11 +176,14 @@ export async function listSpacePeople(
   const search = cleanSearch(q);
   const before = decodeNameCursor(page.before);
   const after = before ? null : decodeNameCursor(page.after);
-  const [raws, total, administrators] = await Promise.all([
+  const [raws, [counts]] = await Promise.all([
     peopleRows(db, viewer.site.id, space.id, search, before ? 'desc' : 'asc', before ?? after, pageSize + 1),
-    db.spaceMembership.count({ where: { spaceId: space.id } }),
-    db.spaceMembership.count({ where: { spaceId: space.id, role: 'ADMINISTRATOR' } }),
+    db.$queryRaw<{ total: bigint; administrators: bigint }[]>`
+      SELECT count(*) AS "total", count(*) FILTER (WHERE m."role" = 'ADMINISTRATOR') AS "administrators"
+      FROM "SpaceMembership" m WHERE m."spaceId" = ${space.id}`,
   ]);
+  const total = Number(counts.total);
+  const administrators = Number(counts.administrators);
   const toPerson = (row: PeopleRow): SpacePersonRow => {
     const siteGuest = row.jiraRole === 'GUEST';
     return {
