@@ -43,7 +43,8 @@ function tableRow(row: UserListRow): UsersTableRow {
     email: row.email,
     external: row.external,
     role: { label: roleLabel(row), tone: row.jiraRole ? ROLE_TONE[row.jiraRole] : null },
-    status: { label: statusLabel(row), tone: STATUS_TONE[row.status] },
+    // "Invited Nov 27, 2026" may wrap in a narrow window, but never inside the date.
+    status: { label: statusLabel(row).replace(/[A-Z][a-z]{2} \d{1,2}, \d{4}$/, (date) => date.replace(/ /g, '\u00a0')), tone: STATUS_TONE[row.status] },
     space: spaceLabel(row),
     lastActive: row.lastActiveAt ? formatListDate(row.lastActiveAt) : 'Never',
     added: formatListDate(row.addedAt),

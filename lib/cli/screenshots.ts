@@ -85,6 +85,9 @@ async function main() {
     await shot(sam, 'add-people');
 
     const casey = await as('casey.jones@brightagency.io');
+    // Signing in lands on the guest's space by a redirect: wait for it to be drawn.
+    await casey.waitForURL(`${BASE}/spaces/MKT`);
+    await casey.getByRole('heading', { level: 1, name: 'List' }).waitFor();
     await shot(casey, 'guest-space');
     await casey.goto(`${BASE}/spaces/MKT/items/1`);
     await shot(casey, 'guest-work-item');
