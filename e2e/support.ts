@@ -26,6 +26,10 @@ export function mainNav(page: Page) {
  * failure lists each rule with the elements that break it.
  */
 export async function expectNoAxeViolations(page: Page) {
+  // Next streams a page's metadata after its content: right after a server action re-renders the
+  // page, the new <title> can arrive a moment after the content a test waited for. Every page must
+  // have one; wait for it (failing if it never comes), then audit the settled page.
+  await expect(page, `title of ${new URL(page.url()).pathname}`).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(violations, `axe on ${new URL(page.url()).pathname}`).toEqual([]);
