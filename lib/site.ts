@@ -9,7 +9,6 @@ export type CurrentSite = {
   plan: Plan;
   /** The organization's verified domains, sorted: everyone else is external. */
   verifiedDomains: string[];
-  jiraAppId: string | null;
 };
 
 /**
@@ -21,8 +20,7 @@ export async function currentSite(db: Db): Promise<CurrentSite> {
   const slug = process.env.PORTICO_SITE ?? null;
   const rows = await db.$queryRaw<(Omit<CurrentSite, 'plan'> & { plan: string })[]>`
     SELECT s."id", s."name", s."slug", s."organizationId", o."plan"::text AS "plan",
-      ARRAY(SELECT vd."domain" FROM "VerifiedDomain" vd WHERE vd."organizationId" = o."id" ORDER BY vd."domain") AS "verifiedDomains",
-      (SELECT a."id" FROM "App" a WHERE a."siteId" = s."id" AND a."kind" = 'JIRA') AS "jiraAppId"
+      ARRAY(SELECT vd."domain" FROM "VerifiedDomain" vd WHERE vd."organizationId" = o."id" ORDER BY vd."domain") AS "verifiedDomains"
     FROM "Site" s JOIN "Organization" o ON o."id" = s."organizationId"
     WHERE (${slug}::text IS NULL OR s."slug" = ${slug}::text)
     ORDER BY s."createdAt" ASC, s."id" ASC

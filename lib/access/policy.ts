@@ -31,7 +31,6 @@ export type Viewer = {
     organizationId: string;
     /** As read with the viewer, at the start of this request (sorted). */
     verifiedDomains: string[];
-    jiraAppId: string | null;
   };
   /** null when the person is not on this site at all. */
   siteAccess: {

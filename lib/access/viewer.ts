@@ -66,7 +66,6 @@ async function resolveAccess(db: Db, user: Account, credentialId: string, option
       plan: site.plan,
       organizationId: site.organizationId,
       verifiedDomains: site.verifiedDomains,
-      jiraAppId: site.jiraAppId,
     },
     siteAccess: siteUser
       ? {

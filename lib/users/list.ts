@@ -209,12 +209,12 @@ const isDateSort = (sort: UsersSort) => sort === 'added' || sort === 'lastActive
 // SQL
 
 /** `now` is the instant "expiring in 30 days" counts from. */
-type SiteContext = { siteId: string; organizationId: string; jiraAppId: string | null; verifiedDomains: string[]; now: Date };
+type SiteContext = { siteId: string; organizationId: string; verifiedDomains: string[]; now: Date };
 
 /** Read with the viewer at the start of the request: the list needs no statement of its own for it. */
 function siteContextOf(viewer: Viewer, now: Date): SiteContext {
-  const { id: siteId, organizationId, jiraAppId, verifiedDomains } = viewer.site;
-  return { siteId, organizationId, jiraAppId, verifiedDomains, now };
+  const { id: siteId, organizationId, verifiedDomains } = viewer.site;
+  return { siteId, organizationId, verifiedDomains, now };
 }
 
 type RawRow = {

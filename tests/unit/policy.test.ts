@@ -14,7 +14,7 @@ function viewer(overrides: Partial<Viewer> & { role?: 'SITE_ADMIN' | 'ADMIN' | '
     email: 'someone@example.com',
     name: 'Someone',
     external: role === 'GUEST',
-    site: { id: 'site', name: 'Acme', slug: 'acme', plan: 'STANDARD', organizationId: 'org', verifiedDomains: ['acme.com'], jiraAppId: 'jira' },
+    site: { id: 'site', name: 'Acme', slug: 'acme', plan: 'STANDARD', organizationId: 'org', verifiedDomains: ['acme.com'] },
     siteAccess:
       role === 'NONE'
         ? null
