@@ -370,7 +370,10 @@ describe('one-time passcode by email', () => {
 
   it('verification attempts are limited per account across codes (10 per 15 minutes)', async () => {
     await setPolicy({ ...BASE, twoStepMethod: 'EMAIL_OTP' });
-    const t0 = new Date(Date.now() + 9 * 3_600_000);
+    // The limit counts in fixed 15-minute windows: the attempts below (t0 to t0 + 2 min) must all
+    // fall in one, so t0 is a window's first minute (it crossed a boundary when run at xx:43).
+    const window = 15 * 60_000;
+    const t0 = new Date(Math.floor((Date.now() + 9 * 3_600_000) / window) * window + 60_000);
     const viewer = await viewerOf(await signIn(JORDAN));
     for (let round = 0; round < 2; round++) {
       const code = await sendAndReadCode(viewer, minutes(t0, round));
