@@ -1,6 +1,7 @@
 import type { Result } from '@/lib/result';
 import { CredentialRevoke } from './credential-revoke';
 import { Lozenge } from './lozenge';
+import { TableHead } from './table-head';
 
 export type ApiTokenListRow = { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date; expired: boolean };
 
@@ -12,15 +13,7 @@ export function ApiTokenTable({ tokens, revoke }: { tokens: ApiTokenListRow[]; r
   if (tokens.length === 0) return <p className="text-text-subtle">You don’t have any API tokens yet.</p>;
   return (
     <table aria-label="API tokens" className="w-full text-left">
-      <thead className="border-b-2 border-border text-xs text-text-subtle">
-        <tr>
-          <th className="py-2 pr-4 font-semibold">Name</th>
-          <th className="py-2 pr-4 font-semibold">Created</th>
-          <th className="py-2 pr-4 font-semibold">Last used</th>
-          <th className="py-2 pr-4 font-semibold">Expires</th>
-          <th className="py-2"><span className="sr-only">Actions</span></th>
-        </tr>
-      </thead>
+      <TableHead columns={['Name', 'Created', 'Last used', 'Expires', { hiddenLabel: 'Actions' }]} />
       <tbody>
         {tokens.map((token) => (
           <tr key={token.id} data-credential-id={token.id} className="border-b border-border">

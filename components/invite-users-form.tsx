@@ -17,6 +17,7 @@ import type { GrantRow } from '@/lib/invitations/grant';
 import type { Result } from '@/lib/result';
 import { Button, buttonClass } from './button';
 import { Lozenge } from './lozenge';
+import { TableHead } from './table-head';
 
 type Props = {
   siteName: string;
@@ -198,12 +199,7 @@ export function InviteUsersForm({ siteName, otherApps, guestUnavailableReason, g
             ) : null}
           </p>
           <table className="w-full text-left">
-            <thead className="border-b-2 border-border text-xs text-text-subtle">
-              <tr>
-                <th className="py-2 pr-4 font-semibold">Email</th>
-                <th className="py-2 pr-4 font-semibold">What will happen</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Email', 'What will happen']} />
             <tbody>
               {rows.map((row) => (
                 <tr key={row.email} className="border-b border-border align-top">

@@ -8,24 +8,21 @@ export function Pagination({ previousHref, nextHref }: { previousHref: string | 
   if (!previousHref && !nextHref) return null;
   return (
     <nav aria-label="Pagination" className="mt-4 flex justify-end gap-2">
-      {previousHref ? (
-        <Link href={previousHref} rel="prev" className={ENABLED}>
-          Previous
-        </Link>
-      ) : (
-        <span aria-disabled="true" className={DISABLED}>
-          Previous
-        </span>
-      )}
-      {nextHref ? (
-        <Link href={nextHref} rel="next" className={ENABLED}>
-          Next
-        </Link>
-      ) : (
-        <span aria-disabled="true" className={DISABLED}>
-          Next
-        </span>
-      )}
+      <PageLink href={previousHref} rel="prev" label="Previous" />
+      <PageLink href={nextHref} rel="next" label="Next" />
     </nav>
+  );
+}
+
+/** A link to the page before or after, or the same label greyed out where there is none. */
+function PageLink({ href, rel, label }: { href: string | null; rel: 'prev' | 'next'; label: string }) {
+  return href ? (
+    <Link href={href} rel={rel} className={ENABLED}>
+      {label}
+    </Link>
+  ) : (
+    <span aria-disabled="true" className={DISABLED}>
+      {label}
+    </span>
   );
 }

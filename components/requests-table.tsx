@@ -7,6 +7,7 @@ import { Lozenge } from './lozenge';
 import { MoreActions } from './more-actions';
 import { ActionForm } from './action-form';
 import { buttonClass } from './button';
+import { TableHead } from './table-head';
 
 /**
  * A pending access request as Approve requests shows it, formatted on the server. The table is a
@@ -27,14 +28,7 @@ export type RequestsTableRow = {
 export function RequestsTable({ rows }: { rows: RequestsTableRow[] }) {
   return (
     <table className="w-full text-left">
-      <thead className="border-b-2 border-border text-xs text-text-subtle">
-        <tr>
-          <th className="py-2 pr-4 font-semibold">Requester</th>
-          <th className="py-2 pr-4 font-semibold">Requested</th>
-          <th className="py-2 pr-4 font-semibold">Note</th>
-          <th className="py-2 pr-4 font-semibold"><span className="sr-only">Actions</span></th>
-        </tr>
-      </thead>
+      <TableHead columns={['Requester', 'Requested', 'Note', { hiddenLabel: 'Actions' }]} />
       <tbody className="[&_td]:py-2 [&_td]:pr-4 [&_tr]:border-b [&_tr]:border-border [&_tr]:align-top">
         {rows.map((r) => (
           <tr key={r.id}>

@@ -6,6 +6,7 @@ import type { Result } from '@/lib/result';
 import type { PolicyReview } from '@/lib/security/policy';
 import { Button } from './button';
 import { Lozenge } from './lozenge';
+import { TableHead } from './table-head';
 
 type Method = 'NONE' | 'EMAIL_OTP' | 'TOTP';
 export type PolicyValues = { twoStepMethod: Method; sessionMaxMinutes: string; idleTimeoutMinutes: string; apiTokens: 'ALLOW' | 'BLOCK' };
@@ -134,13 +135,7 @@ export function SecurityPolicyForm({ current, durations, methods, review, update
                 <caption className="mb-2 text-left text-text-subtle">
                   {reviewed.affected.length} of {reviewed.totalExternalUsers} external user{reviewed.totalExternalUsers === 1 ? '' : 's'} affected
                 </caption>
-                <thead className="border-b-2 border-border text-xs text-text-subtle">
-                  <tr>
-                    {['Name', 'Email', 'Space', 'Last active', 'Two-step verification', 'API tokens in use', 'What changes for them'].map((h) => (
-                      <th key={h} className="py-2 pr-4 font-semibold">{h}</th>
-                    ))}
-                  </tr>
-                </thead>
+                <TableHead columns={['Name', 'Email', 'Space', 'Last active', 'Two-step verification', 'API tokens in use', 'What changes for them']} />
                 <tbody>
                   {reviewed.affected.map((u) => (
                     <tr key={u.id} className="border-b border-border align-top">

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { Lozenge, type LozengeTone } from './lozenge';
+import { TableHead } from './table-head';
 
 /**
  * A work item as a space's List shows it, formatted on the server. A client component so the page
@@ -20,15 +21,7 @@ export type WorkItemsTableRow = {
 export function WorkItemsTable({ rows }: { rows: WorkItemsTableRow[] }) {
   return (
     <table className="w-full text-left">
-      <thead className="border-b-2 border-border text-xs text-text-subtle">
-        <tr>
-          <th className="py-2 pr-4 font-semibold">Key</th>
-          <th className="py-2 pr-4 font-semibold">Summary</th>
-          <th className="py-2 pr-4 font-semibold">Status</th>
-          <th className="py-2 pr-4 font-semibold">Assignee</th>
-          <th className="py-2 pr-4 font-semibold">Updated</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Key', 'Summary', 'Status', 'Assignee', 'Updated']} />
       <tbody className="[&_td]:py-2 [&_td]:pr-4 [&_tr]:border-b [&_tr]:border-border">
         {rows.map((item) => (
           <tr key={item.id}>

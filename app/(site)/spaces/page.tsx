@@ -3,6 +3,7 @@ import { prisma } from '@/lib/db/client';
 import { viewerWith } from '@/lib/auth/guard';
 import { listVisibleSpaces } from '@/lib/spaces/queries';
 import { NoAccess } from '@/components/no-access';
+import { TableHead } from '@/components/table-head';
 
 export const metadata = { title: 'Spaces · Portico' };
 
@@ -14,13 +15,7 @@ export default async function SpacesPage() {
     <main className="px-10 py-8">
       <h1 className="mb-6 text-2xl font-semibold">Spaces</h1>
       <table className="w-full max-w-4xl text-left">
-        <thead className="border-b-2 border-border text-xs text-text-subtle">
-          <tr>
-            <th className="py-2 pr-4 font-semibold">Name</th>
-            <th className="py-2 pr-4 font-semibold">Key</th>
-            <th className="py-2 pr-4 font-semibold">Lead</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Key', 'Lead']} />
         <tbody>
           {spaces.map((space) => (
             <tr key={space.id} className="border-b border-border hover:bg-hovered">

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { listMailbox } from '@/lib/mail/dev-sink';
+import { TableHead } from '@/components/table-head';
 
 // Read at request time: the mailbox exists only while Portico runs its own SMTP sink.
 export const dynamic = 'force-dynamic';
@@ -29,14 +30,7 @@ export default async function DevMailboxPage() {
         <p className="mt-8 rounded border border-border bg-sunken px-4 py-6 text-center text-text-subtle">No emails yet.</p>
       ) : (
         <table className="mt-6 w-full text-left">
-          <thead className="border-b-2 border-border text-xs text-text-subtle">
-            <tr>
-              <th className="py-2 pr-4 font-semibold">Subject</th>
-              <th className="py-2 pr-4 font-semibold">To</th>
-              <th className="py-2 pr-4 font-semibold">From</th>
-              <th className="py-2 pr-4 font-semibold">Received</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Subject', 'To', 'From', 'Received']} />
           <tbody>
             {messages.map((message) => (
               <tr key={message.id} className="border-b border-border">

@@ -8,6 +8,7 @@ import { buttonClass } from '@/components/button';
 import { SecurityPolicyForm } from '@/components/security-policy-form';
 import { resetSessionsAction, reviewPolicyChangeAction, updatePolicyAction } from './actions';
 import { formatUtcDate } from '@/lib/dates';
+import { TableHead } from '@/components/table-head';
 
 export const metadata = { title: 'External users · Settings · Portico' };
 
@@ -59,13 +60,7 @@ export default async function ExternalUsersPage() {
         <p className="text-text-subtle">No external users yet.</p>
       ) : (
         <table className="w-full text-left text-sm">
-          <thead className="border-b-2 border-border text-xs text-text-subtle">
-            <tr>
-              {['Name', 'Email', 'Space', 'Last active', 'Two-step verification', 'Last verified', 'API tokens in use'].map((h) => (
-                <th key={h} className="py-2 pr-4 font-semibold">{h}</th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Email', 'Space', 'Last active', 'Two-step verification', 'Last verified', 'API tokens in use']} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id} className="border-b border-border">

@@ -17,6 +17,7 @@ import { GuestExpiryPanel } from '@/components/guest-expiry-panel';
 import { guestExpiryView } from '@/lib/guests/expiry';
 import { changeGuestExpiryAction } from '../../actions';
 import { formatUtcDate } from '@/lib/dates';
+import { TableHead } from '@/components/table-head';
 
 export const metadata = { title: 'User profile · Settings · Portico' };
 
@@ -75,9 +76,7 @@ export default async function UserProfilePage({ params }: { params: Promise<{ id
 
       <h2 className="mb-2 text-lg font-semibold">App access</h2>
       <table className="mb-8 w-full text-left">
-        <thead className="border-b-2 border-border text-xs text-text-subtle">
-          <tr><th className="py-2 pr-4 font-semibold">App</th><th className="py-2 pr-4 font-semibold">Roles</th><th className="py-2"><span className="sr-only">Actions</span></th></tr>
-        </thead>
+        <TableHead columns={['App', 'Roles', { hiddenLabel: 'Actions' }]} />
         <tbody>
           <tr className="border-b border-border">
             <td className="py-2 pr-4">Jira <span className="text-text-subtlest">· {viewer.site.name}</span></td>
