@@ -122,6 +122,42 @@ describe('Grant access', () => {
     expect(await t.db.auditEvent.count({ where: { action: 'invitation.created', actorId: admin.userId } })).toBe(2);
   });
 
+  it('a batch writes each invitation its email and its audit event, in the order the addresses were given', async () => {
+    const before = new Date();
+    const accessEnds = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 90 * 86_400_000 - 1); // the end of a day in 90 days
+    await grantAccess(
+      t.db,
+      admin,
+      { emails: ['zed@partner.io', 'amy@partner.io'], role: 'GUEST', personalMessage: 'Welcome "aboard"\\ {team}', resend: [], guestAccessExpiresAt: accessEnds },
+      auditOf(admin),
+    );
+    const invitations = await Promise.all(['zed@partner.io', 'amy@partner.io'].map((email) => t.db.invitation.findFirstOrThrow({ where: { email } })));
+    for (const invitation of invitations) {
+      expect(invitation.id).toMatch(/^c[0-9a-z]{24}$/);
+      expect(invitation).toMatchObject({ siteId: admin.site.id, openEmail: invitation.email, state: 'PENDING', personalMessage: 'Welcome "aboard"\\ {team}', guestAccessExpiresAt: accessEnds });
+      expect(invitation.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+      expect(invitation.createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+      const [email] = await t.db.outboxEmail.findMany({ where: { invitationId: invitation.id } });
+      expect(email).toMatchObject({ template: 'invitation', to: invitation.email, state: 'PENDING', attempts: 0 });
+      expect(email.payload).toEqual({
+        token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        inviterName: 'Alana Admin',
+        siteName: 'Acme',
+        role: 'GUEST',
+        personalMessage: 'Welcome "aboard"\\ {team}',
+        expiresAt: invitation.expiresAt.toISOString(),
+      });
+      expect(invitation.tokenHash).toBe(hashInvitationToken((email.payload as { token: string }).token));
+    }
+    const events = await t.db.auditEvent.findMany({ where: { targetId: { in: invitations.map((i) => i.id) } }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => [e.action, e.targetId, e.siteId, e.actorId, e.ip, e.userAgent, e.before, e.after])).toEqual(
+      invitations.map((i) => [
+        'invitation.created', i.id, admin.site.id, admin.userId, '203.0.113.10', 'vitest', null,
+        { email: i.email, role: 'GUEST', personalMessage: 'Welcome "aboard"\\ {team}', guestAccessExpiresAt: accessEnds.toISOString() },
+      ]),
+    );
+  });
+
   it('the same address invited from two places at the same instant ends as one invitation and one email', async () => {
     const results = await Promise.all([grant(['race@partner.io']), grant(['race@partner.io']), grant(['Race@Partner.io'])]);
     expect(results.flat().map((r) => r.result).sort()).toEqual(['INVITED', 'SKIPPED', 'SKIPPED']);
