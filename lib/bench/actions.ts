@@ -136,7 +136,10 @@ export function inviteFloor(client: pg.Client, siteId: string, jiraAppId: string
   });
 }
 
-/** One membership and its audit event. */
+/**
+ * One membership and its audit event, then what the answer carries: Jira's POST returns the
+ * role with all its actors (id, display name), so their read is part of the same data.
+ */
 export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: string, actorId: string, people: string[], runs: number): Promise<DbFloor> {
   return timeWrites(client, runs, async (i) => {
     await client.query(
@@ -147,6 +150,11 @@ export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: str
        INSERT INTO "AuditEvent" ("siteId", "actorId", "action", "targetType", "targetId", "targetUserId", "after")
        SELECT $1, $5, 'space.member.added', 'space', $2, m."userId", jsonb_build_object('role', 'MEMBER') FROM m`,
       [siteId, spaceKey, people[i % people.length], `${Date.now()}-${i}`, actorId],
+    );
+    await client.query(
+      `SELECT m."id", m."userId", u."name" FROM "Space" s JOIN "SpaceMembership" m ON m."spaceId" = s."id" JOIN "User" u ON u."id" = m."userId"
+       WHERE s."siteId" = $1 AND s."key" = $2 AND m."role" = 'MEMBER'`,
+      [siteId, spaceKey],
     );
   });
 }

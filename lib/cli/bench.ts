@@ -6,7 +6,7 @@
 // /ping, a trivial signed-in page, measured right before each screen) and the database floor (the
 // same rows read with raw SQL through pg, timed in-process). Then the actions (invite 500 guests in
 // one request; add a person to a space) against the same floors (for an action, the database floor
-// is the same writes in raw SQL), the mail worker's delivery rate into the SMTP sink, first-load JS
+// is the same writes in raw SQL, plus the read of the data its answer carries), the mail worker's delivery rate into the SMTP sink, first-load JS
 // per route, and with --lighthouse, Lighthouse (desktop) scores.
 import 'dotenv/config';
 import path from 'node:path';

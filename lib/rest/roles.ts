@@ -1,10 +1,11 @@
 // Project roles and their actors: GET /rest/api/3/project/{key}/role, GET/POST/DELETE
 // /rest/api/3/project/{key}/role/{id}. The four space roles are Jira's project roles. Reading and
 // changing actors needs 'administer' in the space, as Jira needs Administer Projects; every change
-// goes through lib/spaces/people.ts (addPeople, changeSpaceRole, removeFromSpace), so the one-space
+// goes through lib/spaces/people.ts (addAccountToSpace, changeSpaceRole, removeFromSpace), so the one-space
 // rule, the guest rules and the last-Administrator rule hold exactly as on the People page.
 import { z } from 'zod';
-import { addPeople, changeSpaceRole, removeFromSpace } from '../spaces/people';
+import { addAccountToSpace, changeSpaceRole, removeFromSpace } from '../spaces/people';
+import type { SpaceRoleName } from '../access/permissions';
 import { MAX_PEOPLE_PER_ADD } from '../spaces/people.schema';
 import type { SpaceForViewer } from '../spaces/queries';
 import { DomainError } from '../result';
@@ -79,17 +80,21 @@ export async function addRoleActors(context: RestContext, idOrKey: string, roleI
   if (accountIds.length === 0) throw badRequest('Add at least one user: {"user": ["<accountId>"]}.');
 
   const siteId = context.viewer.site.id;
-  const people = await context.db.user.findMany({
-    where: { id: { in: accountIds }, siteUsers: { some: { siteId } } },
-    select: { id: true, email: true, memberships: { where: { spaceId: space.id }, select: { role: true } } },
-  });
-  const missing = accountIds.filter((id) => !people.some((p) => p.id === id));
+  // The named accounts on this site, each with their role in this space (if any), in one statement.
+  const people = await context.db.$queryRaw<{ id: string; email: string; name: string; active: boolean; current: SpaceRoleName | null }[]>`
+    SELECT u."id", u."email", u."name", u."active", m."role"::text AS "current"
+    FROM "User" u
+    JOIN "SiteUser" su ON su."siteId" = ${siteId} AND su."userId" = u."id"
+    LEFT JOIN "SpaceMembership" m ON m."spaceId" = ${space.id} AND m."userId" = u."id"
+    WHERE u."id" = ANY(${accountIds}::text[])`;
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const missing = accountIds.filter((id) => !byId.has(id));
   if (missing.length) throw badRequest(...missing.map(notOnSite));
 
   const refusals: string[] = [];
   for (const accountId of accountIds) {
-    const person = people.find((p) => p.id === accountId)!;
-    const current = person.memberships[0]?.role ?? null;
+    const person = byId.get(accountId)!;
+    const current = person.current;
     if (current === role.role) continue;
     if (current) {
       try {
@@ -100,7 +105,7 @@ export async function addRoleActors(context: RestContext, idOrKey: string, roleI
       }
       continue;
     }
-    const [result] = await addPeople(context.db, context.viewer, space.key, { emails: [person.email], role: role.role }, context.audit);
+    const result = await addAccountToSpace(context.db, context.viewer, space, person, role.role, context.audit);
     if (result.outcome === 'NOT_ON_SITE') refusals.push(notOnSite(accountId));
     else if (result.outcome === 'REFUSED') refusals.push(result.message);
   }

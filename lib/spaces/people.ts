@@ -9,7 +9,7 @@ import { SPACE_ROLE_LABELS, SPACE_ROLES, type SpaceRoleName } from '../access/pe
 import { writeAudit, type AuditContext } from '../audit';
 import { normalizeEmail } from '../email-address';
 import { DomainError } from '../result';
-import { findSpaceForViewer } from './queries';
+import { findSpaceForViewer, type SpaceForViewer } from './queries';
 import { cursorText, readCursor, writeCursor } from '../keyset-cursor';
 import { MAX_PEOPLE_PER_ADD, MAX_PICKER_RESULTS, MAX_SPACE_PEOPLE_SEARCH } from './people.schema';
 
@@ -332,9 +332,39 @@ export async function addPeople(
 }
 
 async function addPerson(db: Db, viewer: Viewer, space: ManagedSpace, email: string, role: SpaceRoleName, audit: AuditContext): Promise<AddPersonResult> {
-  const siteId = viewer.site.id;
   const user = await db.user.findUnique({ where: { email }, select: { id: true, name: true, active: true } });
   if (!user) return { email, userId: null, name: null, outcome: 'NOT_ON_SITE', message: notOnSiteMessage(email) };
+  return addKnownPerson(db, viewer, space, { ...user, email }, role, audit);
+}
+
+/**
+ * Adds one person whose account the caller already read (the REST API names people by account
+ * ID) to a space it resolved: the same rules and outcomes as addPeople, without reading the
+ * space and the account again. The policy is asked here, not by the caller.
+ */
+export async function addAccountToSpace(
+  db: Db,
+  viewer: Viewer,
+  space: SpaceForViewer,
+  user: { id: string; email: string; name: string; active: boolean },
+  role: SpaceRoleName,
+  audit: AuditContext,
+): Promise<AddPersonResult> {
+  if (!space.permissions.has('administer')) throw new AccessDenied();
+  if (!SPACE_ROLES.includes(role)) throw new DomainError('INVALID_INPUT', 'Choose Administrator, Member, Viewer or Guest.');
+  return addKnownPerson(db, viewer, space, user, role, audit);
+}
+
+async function addKnownPerson(
+  db: Db,
+  viewer: Viewer,
+  space: ManagedSpace,
+  user: { id: string; email: string; name: string; active: boolean },
+  role: SpaceRoleName,
+  audit: AuditContext,
+): Promise<AddPersonResult> {
+  const siteId = viewer.site.id;
+  const email = user.email;
   const person = { email, userId: user.id, name: user.name };
   const refused = (message: string): AddPersonResult => ({ ...person, outcome: 'REFUSED', message });
   try {
