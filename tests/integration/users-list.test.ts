@@ -145,6 +145,29 @@ describe('Users list: search', () => {
     expect(await names({ q: 'Lee\u0000Chen' })).toEqual(['Lee Chen']);
   });
 
+  it("finds an invitation by its invitee's account name, and shows someone already on the site once", async () => {
+    const site = await t.db.site.findFirstOrThrow({ where: { slug: 'acme' } });
+    const jira = await t.db.app.findFirstOrThrow({ where: { siteId: site.id, kind: 'JIRA' } });
+    // An account elsewhere (not on this site) whose name is nowhere in its address, invited here.
+    const quinn = await t.db.user.create({ data: { email: 'q.o@elsewhere.example', emailDomain: 'elsewhere.example', name: 'Quinn Ortega' } });
+    const invite = (email: string) =>
+      t.db.invitation.create({
+        data: { siteId: site.id, appId: jira.id, email, openEmail: email, role: 'GUEST', tokenHash: crypto.randomBytes(32).toString('hex'), expiresAt: new Date(Date.now() + 86_400_000) },
+      });
+    const invitations = [await invite(quinn.email), await invite('lee.chen@acme.com')];
+    try {
+      for (const query of [{ q: 'Ortega' }, { q: 'ortega', status: 'invited' as const }, { q: 'Or', role: 'guest' as const }, { q: 'Ortega', sort: 'name' as const }]) {
+        expect((await everyRow(query)).map((r) => [r.kind, r.name, r.email])).toEqual([['invitation', 'Quinn Ortega', 'q.o@elsewhere.example']]);
+      }
+      // Lee Chen is on the site: the pending invitation to the same address is not a second row.
+      expect((await everyRow({ q: 'chen' })).map((r) => [r.kind, r.name])).toEqual([['user', 'Lee Chen']]);
+      expect(await everyRow({ q: 'chen', status: 'invited' })).toEqual([]);
+    } finally {
+      await t.db.invitation.deleteMany({ where: { id: { in: invitations.map((i) => i.id) } } });
+      await t.db.user.delete({ where: { id: quinn.id } });
+    }
+  });
+
   it('treats LIKE wildcards in the search as plain characters', async () => {
     expect(await names({ q: '%' })).toEqual([]);
     expect(await names({ q: '_' })).toEqual([]);
