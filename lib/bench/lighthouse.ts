@@ -21,11 +21,27 @@ export type LighthouseScore = {
   error?: string;
 };
 
+/**
+ * Chromium, retried: right after minutes of load on a 2-core machine its DevTools port once
+ * refused chrome-launcher's first connection (ECONNREFUSED), which ended a whole bench run.
+ */
+async function launchChromium(log: (line: string) => void, attempts = 3): Promise<chromeLauncher.LaunchedChrome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromeLauncher.launch({
+        chromePath: process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      });
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      log(`Chromium did not start (${error instanceof Error ? error.message : String(error)}); trying again.`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
 export async function runLighthouse(baseUrl: string, pages: LighthousePage[], log: (line: string) => void): Promise<LighthouseScore[]> {
-  const chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const chrome = await launchChromium(log);
   const scores: LighthouseScore[] = [];
   try {
     for (const page of pages) {

@@ -154,7 +154,7 @@ export async function grantAccess(
       }
       if (creates.length) {
         const writtenAt = new Date();
-        const issued = creates.map(({ row, token }) => ({ row, token, id: newRowId(now.getTime()) }));
+        const issued = creates.map(({ row, token }) => ({ row, token, id: newRowId() }));
         // Raw SQL, one array per column: Prisma's createMany binds every value of every row,
         // and building that statement for 500 addresses took longer than writing them.
         const written = await tx.$executeRaw`
