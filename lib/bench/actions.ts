@@ -160,6 +160,37 @@ export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: str
 }
 
 /**
+ * Puts the site back as the actions found it, so that every run measures the same data: the
+ * benchmark's invitations (this run's and any an interrupted run left) with their emails and audit
+ * events, and the memberships `people` were given in `spaceKey` since `since`, with theirs.
+ */
+export async function undoBenchActions(client: pg.Client, siteId: string, spaceKey: string, people: string[], since: Date) {
+  await client.query('BEGIN');
+  try {
+    const invitations = `SELECT "id" FROM "Invitation" WHERE "siteId" = $1 AND "email" LIKE '%@invite-bench.example'`;
+    await client.query(`DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "targetType" = 'invitation' AND "targetId" IN (${invitations})`, [siteId]);
+    await client.query(`DELETE FROM "OutboxEmail" WHERE "invitationId" IN (${invitations})`, [siteId]);
+    await client.query(`DELETE FROM "Invitation" WHERE "id" IN (${invitations})`, [siteId]);
+    await client.query(
+      `WITH s AS (SELECT "id" FROM "Space" WHERE "siteId" = $1 AND "key" = $2)
+       DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "action" = 'space.member.added' AND "targetId" = (SELECT "id" FROM s)
+         AND "targetUserId" = ANY($3::text[]) AND "createdAt" >= ($4::timestamptz AT TIME ZONE 'UTC')`,
+      [siteId, spaceKey, people, since],
+    );
+    await client.query(
+      `DELETE FROM "SpaceMembership" WHERE "spaceId" = (SELECT "id" FROM "Space" WHERE "siteId" = $1 AND "key" = $2) AND "userId" = ANY($3::text[]) AND "createdAt" >= ($4::timestamptz AT TIME ZONE 'UTC')`,
+      [siteId, spaceKey, people, since],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  // The deleted rows' index entries would otherwise linger in the next run's range scans.
+  await client.query('VACUUM ANALYZE "Invitation", "SpaceMembership", "OutboxEmail"');
+}
+
+/**
  * The mail worker's delivery rate into the SMTP sink: once every email queued since `since` has
  * left the outbox (or `timeoutMs` passed), sent messages ÷ seconds from the first to the last send.
  */

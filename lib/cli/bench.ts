@@ -21,7 +21,7 @@ import { load, loadAlternating, type LoadResult } from '../bench/load';
 import { FLOOR_SQL, timeQuery, type DbFloor, type FloorKey } from '../bench/db-floor';
 import { firstLoadJsGzip } from '../bench/first-load-js';
 import { createPrismaClient } from '../db/client';
-import { INVITE_BATCH, addToSpaceFloor, benchAddToSpace, benchCredentials, benchInvite, deliveryRate, inviteFloor, peopleOutside } from '../bench/actions';
+import { INVITE_BATCH, addToSpaceFloor, benchAddToSpace, benchCredentials, benchInvite, deliveryRate, inviteFloor, peopleOutside, undoBenchActions } from '../bench/actions';
 import { lighthousePages, lighthouseReport, runLighthouse } from '../bench/lighthouse';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -208,6 +208,7 @@ async function main() {
         // Add to space first: once the invitations below exist, the worker delivers their emails
         // (2,500 of them) while anything after is measured.
         const people = await peopleOutside(client, site.siteId, site.jiraId, BIG_SPACE_KEY, Number(flagValue('adds') ?? 50));
+        const actionsBegan = new Date(Date.now() - 1000);
         // The floor first: its writes are rolled back, while the requests add these people for good.
         const addDb = await addToSpaceFloor(client, site.siteId, BIG_SPACE_KEY, adminId, people, Math.min(runs, 50));
         const addFloor = await measureFloor(1);
@@ -226,6 +227,8 @@ async function main() {
 
         log('Waiting for the mail worker to deliver the invitations into the SMTP sink…');
         mail = await deliveryRate(client, mailSince, 10 * 60_000);
+        await undoBenchActions(client, site.siteId, BIG_SPACE_KEY, people, actionsBegan);
+        log(`Removed the benchmark's invitations and its additions to ${BIG_SPACE_KEY}: the next run measures the same data.`);
       } finally {
         await credentials.cleanup();
       }
