@@ -138,7 +138,7 @@ export function inviteFloor(client: pg.Client, siteId: string, jiraAppId: string
 
 /**
  * One membership and its audit event, then what the answer carries: Jira's POST returns the
- * role with all its actors (id, display name), so their read is part of the same data.
+ * role with all its actors (id, display name, in name order), so their read is part of the same data.
  */
 export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: string, actorId: string, people: string[], runs: number): Promise<DbFloor> {
   return timeWrites(client, runs, async (i) => {
@@ -153,7 +153,7 @@ export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: str
     );
     await client.query(
       `SELECT m."id", m."userId", u."name" FROM "Space" s JOIN "SpaceMembership" m ON m."spaceId" = s."id" JOIN "User" u ON u."id" = m."userId"
-       WHERE s."siteId" = $1 AND s."key" = $2 AND m."role" = 'MEMBER'`,
+       WHERE s."siteId" = $1 AND s."key" = $2 AND m."role" = 'MEMBER' ORDER BY u."name", m."userId"`,
       [siteId, spaceKey],
     );
   });

@@ -38,7 +38,10 @@ async function roleResponseBody(context: RestContext, space: SpaceForViewer, rol
     FROM "SpaceMembership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."spaceId" = ${space.id} AND m."role"::text = ${role.role}
       AND (${!excludeInactive} OR (u."active" AND EXISTS (
-        SELECT 1 FROM "SiteUser" su WHERE su."siteId" = ${siteId} AND su."userId" = u."id" AND su."suspendedAt" IS NULL)))`;
+        SELECT 1 FROM "SiteUser" su WHERE su."siteId" = ${siteId} AND su."userId" = u."id" AND su."suspendedAt" IS NULL)))
+    -- Nearly the English collation projectRoleJson sorts by, at no cost to the database: that sort
+    -- stays the judge, and on rows already in order it takes a few comparisons instead of ~50,000.
+    ORDER BY lower(u."name") COLLATE "C", m."userId" COLLATE "C"`;
   return projectRoleJson(space, role, members);
 }
 
