@@ -246,7 +246,8 @@ const USER_KEY: Record<UsersSort, Prisma.Sql> = {
   added: sql`su."addedAt"`,
 };
 const INVITATION_KEY: Record<UsersSort, Prisma.Sql | null> = {
-  name: sql`COALESCE(ui."name", i."email")`,
+  // The invitee account's name or the address, as shown: a trigger-kept copy (see the schema).
+  name: sql`i."listName"`,
   email: sql`i."email"`,
   lastActive: null,
   added: sql`i."createdAt"`,
@@ -425,15 +426,15 @@ function userSelect(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[]
 
 function invitationSelect(where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
   return sql`(SELECT 'invitation' AS "kind", NULL::text AS "userId", i."id" AS "invitationId",
-      COALESCE(ui."name", i."email") AS "name", i."email" AS "email", split_part(i."email", '@', 2) AS "emailDomain",
+      i."listName" AS "name", i."email" AS "email", split_part(i."email", '@', 2) AS "emailDomain",
       i."role"::text AS "role", false AS "isSiteAdmin", NULL::timestamp(3) AS "suspendedAt",
       i."expiresAt" AS "expiresAt", NULL::text AS "spaceKey", NULL::text AS "spaceName",
       NULL::timestamp(3) AS "lastActiveAt", i."createdAt" AS "addedAt", i."id" AS "sortId"
     FROM "Invitation" i
-    -- The invitee's account, if any, by its unique email, and whether it is on the site already:
-    -- index lookups per invitation read (LIMIT keeps the planner from hashing every user instead).
+    -- Whether the invitee's account (by its unique email) is on the site already: index lookups
+    -- per invitation read (LIMIT keeps the planner from hashing every user instead).
     LEFT JOIN LATERAL (
-      SELECT x."id", x."name", EXISTS (SELECT 1 FROM "SiteUser" xs WHERE xs."siteId" = i."siteId" AND xs."userId" = x."id") AS "onSite"
+      SELECT EXISTS (SELECT 1 FROM "SiteUser" xs WHERE xs."siteId" = i."siteId" AND xs."userId" = x."id") AS "onSite"
       FROM "User" x WHERE x."email" = i."email" LIMIT 1) ui ON true
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${order}
