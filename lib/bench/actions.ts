@@ -165,22 +165,28 @@ export function addToSpaceFloor(client: pg.Client, siteId: string, spaceKey: str
  * events, and the memberships `people` were given in `spaceKey` since `since`, with theirs.
  */
 export async function undoBenchActions(client: pg.Client, siteId: string, spaceKey: string, people: string[], since: Date) {
+  // Ids first, then deletes by key or index range: with a subquery the planner once joined
+  // AuditEvent's 20,000 invitation events to a scan of Invitation per row (minutes).
+  const invitations = (await client.query<{ id: string }>(`SELECT "id" FROM "Invitation" WHERE "siteId" = $1 AND "email" LIKE '%@invite-bench.example'`, [siteId]))
+    .rows.map((row) => row.id);
+  const space = (await client.query<{ id: string }>(`SELECT "id" FROM "Space" WHERE "siteId" = $1 AND "key" = $2`, [siteId, spaceKey])).rows[0];
   await client.query('BEGIN');
   try {
-    const invitations = `SELECT "id" FROM "Invitation" WHERE "siteId" = $1 AND "email" LIKE '%@invite-bench.example'`;
-    await client.query(`DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "targetType" = 'invitation' AND "targetId" IN (${invitations})`, [siteId]);
-    await client.query(`DELETE FROM "OutboxEmail" WHERE "invitationId" IN (${invitations})`, [siteId]);
-    await client.query(`DELETE FROM "Invitation" WHERE "id" IN (${invitations})`, [siteId]);
-    await client.query(
-      `WITH s AS (SELECT "id" FROM "Space" WHERE "siteId" = $1 AND "key" = $2)
-       DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "action" = 'space.member.added' AND "targetId" = (SELECT "id" FROM s)
-         AND "targetUserId" = ANY($3::text[]) AND "createdAt" >= ($4::timestamptz AT TIME ZONE 'UTC')`,
-      [siteId, spaceKey, people, since],
-    );
-    await client.query(
-      `DELETE FROM "SpaceMembership" WHERE "spaceId" = (SELECT "id" FROM "Space" WHERE "siteId" = $1 AND "key" = $2) AND "userId" = ANY($3::text[]) AND "createdAt" >= ($4::timestamptz AT TIME ZONE 'UTC')`,
-      [siteId, spaceKey, people, since],
-    );
+    // The (siteId, action, createdAt, id) index reads each action's events; the ids are hashed.
+    await client.query(`DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "action" = 'invitation.created' AND "targetId" = ANY($2::text[])`, [siteId, invitations]);
+    await client.query(`DELETE FROM "OutboxEmail" WHERE "invitationId" = ANY($1::text[])`, [invitations]);
+    await client.query(`DELETE FROM "Invitation" WHERE "id" = ANY($1::text[])`, [invitations]);
+    if (space) {
+      await client.query(
+        `DELETE FROM "AuditEvent" WHERE "siteId" = $1 AND "action" = 'space.member.added' AND "createdAt" >= ($4::timestamptz AT TIME ZONE 'UTC')
+           AND "targetId" = $2 AND "targetUserId" = ANY($3::text[])`,
+        [siteId, space.id, people, since],
+      );
+      await client.query(
+        `DELETE FROM "SpaceMembership" WHERE "spaceId" = $1 AND "userId" = ANY($2::text[]) AND "createdAt" >= ($3::timestamptz AT TIME ZONE 'UTC')`,
+        [space.id, people, since],
+      );
+    }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
