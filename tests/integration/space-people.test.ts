@@ -5,6 +5,7 @@ import { createPrismaClient, type Db } from '@/lib/db/client';
 import { AccessDenied, homePath, type Viewer } from '@/lib/access/policy';
 import { loadViewer } from '@/lib/access/viewer';
 import {
+  addAccountToSpace,
   addPeople,
   changeSpaceRole,
   LAST_ADMINISTRATOR_MESSAGE,
@@ -18,6 +19,7 @@ import { approveRequest, denyRequest, listPendingRequests } from '@/lib/requests
 import { acceptInvitationWithNewAccount, describeInvitation } from '@/lib/invitations/accept';
 import { restoreAccess, suspendAccess } from '@/lib/users/manage';
 import { listSiteUsers } from '@/lib/users/list';
+import { findSpaceForViewer } from '@/lib/spaces/queries';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { auditOf, viewerFor } from '../support/viewers';
 
@@ -121,6 +123,11 @@ describe('who may manage a space’s people', () => {
     await expect(changeSpaceRole(t.db, sam, 'ENG', { userId: lid, role: 'VIEWER' }, auditOf(sam))).rejects.toBeInstanceOf(AccessDenied);
     await expect(removeFromSpace(t.db, sam, 'ENG', { userId: lid }, auditOf(sam))).rejects.toBeInstanceOf(AccessDenied);
     await expect(requestAccessFor(t.db, sam, 'ENG', { email: DANA, note: null }, auditOf(sam))).rejects.toBeInstanceOf(AccessDenied);
+    // The REST path's entry (an account already read, a space already resolved) asks the policy too.
+    const eng = await findSpaceForViewer(t.db, sam, 'ENG');
+    expect(eng?.permissions.has('browse')).toBe(true);
+    const jordan = await t.db.user.findUniqueOrThrow({ where: { email: JORDAN }, select: { id: true, email: true, name: true, active: true } });
+    await expect(addAccountToSpace(t.db, sam, eng!, jordan, 'GUEST', auditOf(sam))).rejects.toBeInstanceOf(AccessDenied);
     expect(await snapshot()).toEqual(before);
     // Positive control: the same search in his own space works.
     expect((await searchSitePeople(t.db, sam, 'MKT', 'jordan')).map((p) => p.name)).toEqual(['Jordan Blake']);
