@@ -374,11 +374,6 @@ function usersFrom(ctx: SiteContext, query: UsersListQuery): Prisma.Sql {
 }
 
 /**
- * "Expiring in 30 days": the few guests whose access ends soon, read first by the (siteId,
- * accessExpiresAt) range (OFFSET 0 keeps the planner from folding the subquery back in and
- * walking the whole site in page order instead, filtering as it goes: 11 → 1 ms at 100,000 people).
- */
-/**
  * With a search, the people it matches and their membership of the site (NULL when not on it),
  * materialized once: the site-user branch pages through those on the site, and the invitation
  * branch finds invitations by their invitee's account name among those who are not. (Each branch
@@ -395,6 +390,11 @@ function matchedUsers(ctx: SiteContext, query: UsersListQuery): Prisma.Sql | nul
     WHERE ${search}) `;
 }
 
+/**
+ * "Expiring in 30 days": the few guests whose access ends soon, read first by the (siteId,
+ * accessExpiresAt) range (OFFSET 0 keeps the planner from folding the subquery back in and
+ * walking the whole site in page order instead, filtering as it goes: 11 → 1 ms at 100,000 people).
+ */
 function expiringSoon(ctx: SiteContext, query: UsersListQuery): Prisma.Sql | null {
   if (!query.expiring) return null;
   const until = new Date(ctx.now.getTime() + query.expiring * 86_400_000);
