@@ -3,6 +3,7 @@ import { PrismaClient } from './generated/client';
 import { retryingTransactions } from './retry';
 import { UNAVAILABLE_DIGEST, isDatabaseUnavailable } from './unavailable';
 import { reportDatabaseTrouble } from './outage';
+import { statementNamer } from './statement-names';
 
 export type Db = PrismaClient;
 
@@ -12,7 +13,13 @@ function basePrismaClient(connectionString: string | undefined, options: ClientO
   if (!connectionString) throw new Error('DATABASE_URL is not set');
   // A pooled connection the server dropped (restart, failover) is an event, not a crash.
   const onError = () => options.onConnectionLost?.();
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, { onPoolError: onError, onConnectionError: onError });
+  // Statements are prepared once per connection (statement-names.ts) but still planned on every
+  // run with their actual values, as unnamed ones are: one cached generic plan would serve every
+  // search term and filter alike, whatever it matches.
+  const adapter = new PrismaPg(
+    { connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: '-c plan_cache_mode=force_custom_plan' },
+    { onPoolError: onError, onConnectionError: onError, statementNameGenerator: statementNamer() },
+  );
   // PORTICO_LOG_QUERIES=1: every statement with its duration on stderr (finding where a page's time goes).
   if (process.env.PORTICO_LOG_QUERIES !== '1') return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
