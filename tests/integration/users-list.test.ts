@@ -284,6 +284,30 @@ describe('Users list: sorting', () => {
     expect(await emails('desc')).toEqual([...(await emails('asc'))].reverse());
   });
 
+  it('sorts names alphabetically whatever their case or accents, page after page, as Jira does', async () => {
+    const renamed = { 'priya.shah@acme.com': 'priya shah', 'omar.haddad@acme.com': 'Éloïse Haddad' };
+    for (const [email, name] of Object.entries(renamed)) await t.db.user.update({ where: { email }, data: { name } });
+    try {
+      const az = ['Alana Admin', 'Casey Jones', 'Éloïse Haddad', 'Jordan Blake', 'Lee Chen', 'priya shah', 'Sam Rivera', 'taylor.morgan@clientco.com'];
+      expect(await names({ sort: 'name', dir: 'asc' })).toEqual(az);
+      expect(await names({ sort: 'name', dir: 'desc' })).toEqual([...az].reverse());
+      // Three at a time, Next then Previous: the cursor compares in the same order the list sorts.
+      const pages: string[][] = [];
+      let page = await listSiteUsers(t.db, admin, { sort: 'name' }, { pageSize: 3 });
+      pages.push(page.rows.map((row) => row.name));
+      while (page.next) {
+        page = await listSiteUsers(t.db, admin, { sort: 'name', after: page.next }, { pageSize: 3 });
+        pages.push(page.rows.map((row) => row.name));
+      }
+      expect(pages).toEqual([az.slice(0, 3), az.slice(3, 6), az.slice(6)]);
+      const back = await listSiteUsers(t.db, admin, { sort: 'name', before: page.previous }, { pageSize: 3 });
+      expect(back.rows.map((row) => row.name)).toEqual(az.slice(3, 6));
+    } finally {
+      await t.db.user.update({ where: { email: 'priya.shah@acme.com' }, data: { name: 'Priya Shah' } });
+      await t.db.user.update({ where: { email: 'omar.haddad@acme.com' }, data: { name: 'Omar Haddad' } });
+    }
+  });
+
   it('sorts by last active: newest first with Never last, or Never first then oldest', async () => {
     const desc = await everyRow({ sort: 'lastActive', dir: 'desc' });
     expect(desc.slice(0, 2).map((r) => r.name)).toEqual(['Sam Rivera', 'Lee Chen']);
