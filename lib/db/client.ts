@@ -9,6 +9,20 @@ export type Db = PrismaClient;
 
 type ClientOptions = { onConnectionLost?: () => void };
 
+const PLAN_EACH_RUN = '-c plan_cache_mode=force_custom_plan';
+
+/**
+ * The pool's connection settings: Portico's session options after any the URL's `options`
+ * parameter or PGOPTIONS give (pg would otherwise let either replace Portico's, or drop PGOPTIONS).
+ */
+function connectionSettings(connectionString: string): { connectionString: string; options: string } {
+  if (!/[?&]options=/.test(connectionString)) return { connectionString, options: [process.env.PGOPTIONS, PLAN_EACH_RUN].filter(Boolean).join(' ') };
+  const url = new URL(connectionString);
+  const own = url.searchParams.get('options');
+  url.searchParams.delete('options');
+  return { connectionString: url.toString(), options: [own, PLAN_EACH_RUN].filter(Boolean).join(' ') };
+}
+
 function basePrismaClient(connectionString: string | undefined, options: ClientOptions): PrismaClient {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
   // A pooled connection the server dropped (restart, failover) is an event, not a crash.
@@ -17,7 +31,7 @@ function basePrismaClient(connectionString: string | undefined, options: ClientO
   // run with their actual values, as unnamed ones are: one cached generic plan would serve every
   // search term and filter alike, whatever it matches.
   const adapter = new PrismaPg(
-    { connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: '-c plan_cache_mode=force_custom_plan' },
+    { ...connectionSettings(connectionString), max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
     { onPoolError: onError, onConnectionError: onError, statementNameGenerator: statementNamer() },
   );
   // PORTICO_LOG_QUERIES=1: every statement with its duration on stderr (finding where a page's time goes).

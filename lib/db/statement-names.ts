@@ -6,8 +6,8 @@ const MAX_NAMED_PARAMETERS = 100;
 
 /**
  * Names for prepared statements, given to the `pg` driver adapter: a pooled connection parses a
- * named statement once, and later runs only bind and execute it. PostgreSQL's parse, analysis
- * and rewrite were a third of its CPU time on a signed-in page. The name is a hash of the SQL
+ * named statement once, and later runs only bind and execute it (PostgreSQL's parse, analysis
+ * and rewrite were about a fifth of its CPU time on a signed-in page). The name is a hash of the SQL
  * text; the empty name is the protocol's unnamed statement, parsed on every run as before.
  *
  * A connection keeps every statement it has prepared until it closes, so only the first `limit`

@@ -53,4 +53,16 @@ describe('prepared statements', () => {
     const mode = z.array(z.object({ plan_cache_mode: z.string() })).parse(await single.$queryRaw`SHOW plan_cache_mode`);
     expect(mode[0].plan_cache_mode).toBe('force_custom_plan');
   });
+
+  it("keeps the session options a DATABASE_URL gives, alongside Portico's own", async () => {
+    const db = createPrismaClient(`${t.url}?options=${encodeURIComponent('-c statement_timeout=12345 -c application_name=ops-console')}`);
+    try {
+      const settings = z
+        .array(z.object({ timeout: z.string(), name: z.string(), mode: z.string() }))
+        .parse(await db.$queryRaw`SELECT current_setting('statement_timeout') AS "timeout", current_setting('application_name') AS "name", current_setting('plan_cache_mode') AS "mode"`);
+      expect(settings).toEqual([{ timeout: '12345ms', name: 'ops-console', mode: 'force_custom_plan' }]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 });
