@@ -555,6 +555,22 @@ describe('Users list at 20,000 people: the queries stay index-backed', () => {
     });
   }
 
+  it('a role by last active reads its never-active people from the (siteId, jiraRole, userId) index', async () => {
+    for (const query of [{ role: 'guest' as const }, { noSpace: true }]) {
+      for (const dir of ['desc', 'asc'] as const) {
+        const plan = await explainSiteUsersQuery(big.db, bigAdmin, { ...query, sort: 'lastActive', dir });
+        expect(plan).not.toMatch(SEQ_SCAN_ON_PEOPLE);
+        expect(plan).toContain('SiteUser_siteId_jiraRole_userId_idx');
+      }
+    }
+    // Oldest activity first starts with the never-active guests, by account id, as the index reads them.
+    const rows = (await listSiteUsers(big.db, bigAdmin, { role: 'guest', sort: 'lastActive', dir: 'asc' }, { pageSize: 1000 })).rows;
+    const never = rows.filter((r) => r.lastActiveAt === null).map((r) => r.id);
+    expect(never.length).toBeGreaterThan(600);
+    expect(rows.slice(0, never.length).every((r) => r.lastActiveAt === null)).toBe(true);
+    expect(never).toEqual([...never].sort());
+  });
+
   it('"Expiring in 30 days" reads the (siteId, accessExpiresAt) index', async () => {
     const now = new Date('2026-12-01T12:00:00Z');
     // 100 guests with an expiry, spread over the next 97 days (about a third within 30 days).
