@@ -61,9 +61,10 @@ const sqlText = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/
 
 type Step = { label: string; sql: string };
 
-// Row triggers that keep derived figures (the seat counter, SiteUser's copy of each person's Jira
-// role): off during the bulk load, their results computed once, set-based, afterwards.
+// Row triggers that keep derived figures (the seat counter, SiteUser's copies of each person's Jira
+// role, name and address): off during the bulk load, their results written set-based instead.
 const DERIVING_TRIGGERS = [
+  { table: '"SiteUser"', trigger: '"SiteUser_account_copy"' },
   { table: '"AppRole"', trigger: '"AppRole_seat_counter"' },
   { table: '"SiteUser"', trigger: '"SiteUser_seat_counter"' },
   { table: '"AppRole"', trigger: '"AppRole_jira_role_copy"' },
@@ -141,13 +142,14 @@ export async function seedLarge(databaseUrl: string, options: LargeSeedOptions =
       },
       {
         label: 'site memberships',
-        sql: `INSERT INTO "SiteUser" ("id", "siteId", "userId", "isSiteAdmin", "suspendedAt", "everLicensedAt", "invitedById", "addedAt", "accessExpiresAt")
-          SELECT '${PREFIX}su' || i, '${siteId}', '${PREFIX}u' || i, i > ${G} AND i <= ${G + 20},
+        // Each row carries its account's name and address, as the copy trigger would have written.
+        sql: `INSERT INTO "SiteUser" ("id", "siteId", "userId", "userName", "userEmail", "isSiteAdmin", "suspendedAt", "everLicensedAt", "invitedById", "addedAt", "accessExpiresAt")
+          SELECT '${PREFIX}su' || i, '${siteId}', u."id", u."name", u."email", i > ${G} AND i <= ${G + 20},
                  CASE WHEN pg_temp.r(i, 'susp') < 0.01 THEN ${ts(`pg_temp.r(i, 'susp2') * 60`)} END,
                  CASE WHEN i > ${G} THEN ${ts(`pg_temp.r(i, 'created') * 1000`)} END,
                  '${adminId}', ${ts(`pg_temp.r(i, 'created') * 1000`)},
                  CASE WHEN i <= ${G} AND pg_temp.r(i, 'gexp') < 0.25 THEN ${ts(`-1 - pg_temp.r(i, 'gexp2') * 120`)} END
-            FROM generate_series(1, ${N}) AS i
+            FROM generate_series(1, ${N}) AS i JOIN "User" u ON u."id" = '${PREFIX}u' || i
            WHERE i <= ${G} OR pg_temp.r(i, 'onsite') < 0.97`,
       },
       {

@@ -20,6 +20,7 @@ import { findSpaceForViewer, listWorkItems } from '@/lib/spaces/queries';
 import { listAuditEvents, type AuditLogQuery } from '@/lib/audit-log';
 import { siteUsage } from '@/lib/site-usage';
 import { jiraRoleCopyDrift } from '../support/jira-role-copy';
+import { siteUserAccountCopyDrift } from '../support/site-user-account-copy';
 import { invitationListNameDrift } from '../support/invitation-list-name';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { viewerFor } from '../support/viewers';
@@ -154,7 +155,7 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     await expectIndexBacked('siteUsage', (db) => siteUsage(db, admin.site.id));
   });
 
-  it('the large seed leaves the seat figures and Jira-role copies exact and their triggers on', async () => {
+  it('the large seed leaves the seat figures and SiteUser’s copies exact and their triggers on', async () => {
     // The seed loads with the seat and Jira-role copy triggers off and computes their results once:
     // the figures must equal a count of the rows, SiteUser's copies must equal AppRole, and the
     // triggers must be on again for every later change.
@@ -170,15 +171,18 @@ describe('the benchmarked screens at 10,000 users: every statement is index-back
     expect(before.guests).toBeGreaterThan(400);
     const triggers = await t.db.$queryRaw<{ name: string; enabled: string }[]>`
       SELECT tgname::text AS "name", tgenabled::text AS "enabled" FROM pg_trigger
-      WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter', 'AppRole_jira_role_copy', 'SiteUser_jira_role')
+      WHERE tgname IN ('AppRole_seat_counter', 'SiteUser_seat_counter', 'AppRole_jira_role_copy', 'SiteUser_jira_role', 'SiteUser_account_copy')
       ORDER BY tgname`;
     expect(triggers).toEqual([
       { name: 'AppRole_jira_role_copy', enabled: 'O' },
       { name: 'AppRole_seat_counter', enabled: 'O' },
+      { name: 'SiteUser_account_copy', enabled: 'O' },
       { name: 'SiteUser_jira_role', enabled: 'O' },
       { name: 'SiteUser_seat_counter', enabled: 'O' },
     ]);
     expect(await jiraRoleCopyDrift(t.db, admin.site.id)).toEqual([]);
+    // SiteUser's copies of each account's name and address were written with the memberships.
+    expect(await siteUserAccountCopyDrift(t.db)).toEqual([]);
     // Invitations' list names are kept by their triggers while the seed loads (never switched off).
     expect(await invitationListNameDrift(t.db)).toEqual([]);
     const [copied] = await t.db.$queryRaw<{ guests: bigint }[]>`
