@@ -416,6 +416,20 @@ describe('Users list: keyset pagination', () => {
     const { pages } = await walkForward({ role: 'guest', q: 'pa' }, 7);
     expect(pages.flat().map((r) => r.id)).toEqual(expected);
   });
+
+  // A search sorts its people by SiteUser's copies of the name and address: the pages must join
+  // up exactly as the whole list orders them, in both directions, invitations included.
+  for (const sort of SORTS) {
+    for (const dir of ['asc', 'desc'] as const) {
+      it(`pages through a search sorted by ${sort} ${dir} the same way`, async () => {
+        const expected = (await everyRow({ q: 'pager', sort, dir })).map((r) => `${r.kind}:${r.id}`);
+        expect(expected.length).toBeGreaterThan(40);
+        expect(expected.some((key) => key.startsWith('invitation:'))).toBe(true);
+        const { pages } = await walkForward({ q: 'pager', sort, dir }, 9);
+        expect(pages.flat().map((r) => `${r.kind}:${r.id}`)).toEqual(expected);
+      });
+    }
+  }
 });
 
 describe('Export users (CSV)', () => {
