@@ -312,7 +312,10 @@ function userFilters(ctx: SiteContext, query: UsersListQuery): Prisma.Sql[] | nu
   else if (query.role) where.push(sql`su."jiraRole" = ${ROLE_SQL[query.role]}`);
   if (query.status === 'active') where.push(sql`su."suspendedAt" IS NULL`);
   if (query.status === 'suspended') where.push(sql`su."suspendedAt" IS NOT NULL`);
-  if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, sql`u."emailDomain"`)}`);
+  // A search reads the domain from SiteUser's copy of the address (one @, a CHECK constraint), so
+  // its page is still cut before any account is read (siteUserPage).
+  const domain = query.q ? sql`split_part(su."userEmail", '@', 2)` : sql`u."emailDomain"`;
+  if (query.external) where.push(sql`NOT ${internalDomainCondition(ctx, domain)}`);
   // Guests walk their own range of that index; a third of them have no space, one key probe each.
   if (query.noSpace) {
     where.push(sql`su."jiraRole" = 'GUEST' AND NOT EXISTS (SELECT 1 FROM "GuestSpaceAssignment" xg WHERE xg."siteId" = su."siteId" AND xg."userId" = su."userId")`);
@@ -372,13 +375,13 @@ const ACCOUNT_OF_SITE_USER = sql`JOIN LATERAL (SELECT x."id", x."name", x."email
 
 /**
  * The page's site users, filtered, ordered and cut to `limit`. A search can match thousands of
- * people; when neither its filters nor its order need the account (all but "last active" and
- * "external"), the page is cut among SiteUser's rows before any account is read. (The planner
+ * people; unless its order needs the account ("last active"), the page is cut among SiteUser's
+ * rows before any account is read. (The planner
  * would otherwise read every match's account before sorting: 2,172 lookups for "garcia".)
  */
 function siteUserPage(ctx: SiteContext, query: UsersListQuery, where: Prisma.Sql[], order: Prisma.Sql, limit: number): Prisma.Sql {
   const conditions = Prisma.join(where, ' AND ');
-  if (query.q && query.sort !== 'lastActive' && !query.external) {
+  if (query.q && query.sort !== 'lastActive') {
     const siteUsers = expiringSoon(ctx, query) ?? sql`"SiteUser"`;
     return sql`(SELECT su.* FROM ${siteUsers} su WHERE ${conditions} ORDER BY ${order} LIMIT ${limit}) su ${ACCOUNT_OF_SITE_USER}`;
   }

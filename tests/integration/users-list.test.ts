@@ -217,6 +217,11 @@ describe('Users list: filters', () => {
       expect(await names({ ...byName, role: 'guest', external: true, status: 'active' })).toEqual(['Casey Jones', 'Jordan Blake']);
       expect(await names({ ...byName, role: 'user', noSpace: true })).toEqual([]);
       expect(await names({ ...byName, q: 'lee', external: true })).toEqual(['Morgan Lee']);
+      // With a search the domain is read from SiteUser's copy of the address: the same answers.
+      expect(await names({ ...byName, q: 'acme', external: true })).toEqual(['Mallory Lookalike']);
+      expect(await names({ ...byName, q: 'acme', external: false })).toEqual([
+        'Alana Admin', 'Eve Subdomain', 'Lee Chen', 'Mallory Lookalike', 'Omar Haddad', 'Priya Shah', 'Sam Rivera',
+      ]);
       const suspended = (await everyRow({ status: 'suspended' }))[0];
       expect(statusLabel(suspended)).toBe('Suspended');
     } finally {
