@@ -3,12 +3,12 @@
 // invitation_list_name), so the name sort reads one index range. Whatever happens to the
 // accounts, the copy equals what it copies, and the list's order follows.
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '@/prisma/seed';
 import { listSiteUsers } from '@/lib/users/list';
 import type { Viewer } from '@/lib/access/policy';
 import { invitationListNameDrift } from '../support/invitation-list-name';
+import { settledWithin, uncommitted } from '../support/open-transaction';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { viewerFor } from '../support/viewers';
 
@@ -67,16 +67,12 @@ describe('an invitation’s list name', () => {
 
   it('an invitation written while its account is being renamed reads the new name', async () => {
     const ash = await t.db.user.create({ data: { email: 'ash.moss@studio.example', emailDomain: 'studio.example', name: 'Ash Moss' } });
-    const renaming = new pg.Client({ connectionString: t.url });
-    await renaming.connect();
+    const renaming = await uncommitted(t.url, `UPDATE "User" SET "name" = 'Ash Moss-Reyes' WHERE "id" = $1`, [ash.id]);
     try {
-      await renaming.query('BEGIN');
-      await renaming.query(`UPDATE "User" SET "name" = 'Ash Moss-Reyes' WHERE "id" = $1`, [ash.id]);
       // The invitation waits for the rename to commit, then reads the new name.
       const inviting = invite('ash.moss@studio.example');
-      const settled = await Promise.race([inviting.then(() => 'written'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]);
-      expect(settled).toBe('waiting');
-      await renaming.query('COMMIT');
+      expect(await settledWithin(inviting, 500)).toBe('waiting');
+      await renaming.commit();
       expect(await listNameOf((await inviting).id)).toBe('Ash Moss-Reyes');
     } finally {
       await renaming.end();
@@ -85,20 +81,17 @@ describe('an invitation’s list name', () => {
   });
 
   it('an account created while an invitation to its address is being written lends it its name', async () => {
-    const inviting = new pg.Client({ connectionString: t.url });
-    await inviting.connect();
+    const inviting = await uncommitted(
+      t.url,
+      `INSERT INTO "Invitation" ("id", "siteId", "appId", "email", "openEmail", "role", "tokenHash", "expiresAt", "updatedAt")
+       VALUES ('inv-rowan', $1, $2, 'rowan.pike@studio.example', 'rowan.pike@studio.example', 'GUEST', $3, now() + interval '1 day', now())`,
+      [siteId, jiraId, crypto.randomBytes(32).toString('hex')],
+    );
     try {
-      await inviting.query('BEGIN');
-      await inviting.query(
-        `INSERT INTO "Invitation" ("id", "siteId", "appId", "email", "openEmail", "role", "tokenHash", "expiresAt", "updatedAt")
-         VALUES ('inv-rowan', $1, $2, 'rowan.pike@studio.example', 'rowan.pike@studio.example', 'GUEST', $3, now() + interval '1 day', now())`,
-        [siteId, jiraId, crypto.randomBytes(32).toString('hex')],
-      );
       // Neither transaction sees the other's row: the account waits for the invitation to commit.
       const creating = t.db.user.create({ data: { email: 'rowan.pike@studio.example', emailDomain: 'studio.example', name: 'Rowan Pike' } });
-      const settled = await Promise.race([creating.then(() => 'created'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]);
-      expect(settled).toBe('waiting');
-      await inviting.query('COMMIT');
+      expect(await settledWithin(creating, 500)).toBe('waiting');
+      await inviting.commit();
       await creating;
       expect(await listNameOf('inv-rowan')).toBe('Rowan Pike');
     } finally {

@@ -2,12 +2,12 @@
 // a site's matches come from one trigram index (migration site_user_account_copy). Whatever
 // happens to the accounts, and in whatever order two transactions do it, the copies equal the
 // account, and the search follows.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '@/prisma/seed';
 import { listSiteUsers } from '@/lib/users/list';
 import type { Viewer } from '@/lib/access/policy';
 import { siteUserAccountCopyDrift } from '../support/site-user-account-copy';
+import { settledWithin, uncommitted } from '../support/open-transaction';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { viewerFor } from '../support/viewers';
 
@@ -27,8 +27,6 @@ const account = (id: string, name: string) => t.db.user.create({ data: { id, ema
 const copyOf = (userId: string) =>
   t.db.siteUser.findUniqueOrThrow({ where: { siteId_userId: { siteId, userId } }, select: { userName: true, userEmail: true } });
 const found = async (q: string) => (await listSiteUsers(t.db, admin, { q })).rows.map((row) => row.name);
-const settledWithin = (promise: Promise<unknown>, ms: number) =>
-  Promise.race([promise.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), ms))]);
 
 describe('SiteUser’s copies of the account’s name and address', () => {
   it('are the seeded people’s', async () => {
@@ -72,15 +70,12 @@ describe('SiteUser’s copies of the account’s name and address', () => {
 
   it('a membership added while its account is being renamed reads the new name', async () => {
     await account('copy-rowan', 'Rowan Pike');
-    const renaming = new pg.Client({ connectionString: t.url });
-    await renaming.connect();
+    const renaming = await uncommitted(t.url, `UPDATE "User" SET "name" = 'Rowan Pike-Reyes' WHERE "id" = 'copy-rowan'`);
     try {
-      await renaming.query('BEGIN');
-      await renaming.query(`UPDATE "User" SET "name" = 'Rowan Pike-Reyes' WHERE "id" = 'copy-rowan'`);
       // The membership waits for the rename to commit, then reads the new name.
       const adding = t.db.siteUser.create({ data: { siteId, userId: 'copy-rowan' } });
       expect(await settledWithin(adding, 500)).toBe('waiting');
-      await renaming.query('COMMIT');
+      await renaming.commit();
       await adding;
       expect(await copyOf('copy-rowan')).toEqual({ userName: 'Rowan Pike-Reyes', userEmail: 'copy-rowan@studio.example' });
     } finally {
@@ -91,15 +86,12 @@ describe('SiteUser’s copies of the account’s name and address', () => {
 
   it('an account renamed while a membership for it is being added renames that membership', async () => {
     await account('copy-sky', 'Sky Lund');
-    const adding = new pg.Client({ connectionString: t.url });
-    await adding.connect();
+    const adding = await uncommitted(t.url, `INSERT INTO "SiteUser" ("id", "siteId", "userId") VALUES ('su-copy-sky', $1, 'copy-sky')`, [siteId]);
     try {
-      await adding.query('BEGIN');
-      await adding.query(`INSERT INTO "SiteUser" ("id", "siteId", "userId") VALUES ('su-copy-sky', $1, 'copy-sky')`, [siteId]);
       // The rename cannot see the uncommitted membership: it waits for it to commit, then updates it.
       const renaming = t.db.user.update({ where: { id: 'copy-sky' }, data: { name: 'Sky Lund-Berg' } });
       expect(await settledWithin(renaming, 500)).toBe('waiting');
-      await adding.query('COMMIT');
+      await adding.commit();
       await renaming;
       expect(await copyOf('copy-sky')).toEqual({ userName: 'Sky Lund-Berg', userEmail: 'copy-sky@studio.example' });
     } finally {
@@ -109,15 +101,12 @@ describe('SiteUser’s copies of the account’s name and address', () => {
   });
 
   it('an account’s activity does not wait for, or rewrite, its memberships', async () => {
-    const adding = new pg.Client({ connectionString: t.url });
-    await adding.connect();
+    const adding = await uncommitted(t.url, `UPDATE "SiteUser" SET "suspendedAt" = NULL WHERE "userId" = $1`, [admin.userId]);
     try {
-      await adding.query('BEGIN');
-      await adding.query(`UPDATE "SiteUser" SET "suspendedAt" = NULL WHERE "userId" = $1`, [admin.userId]);
       // Only the name and the address are copied: recording activity touches no membership.
       const active = t.db.user.update({ where: { id: admin.userId }, data: { lastActiveAt: new Date() } });
       expect(await settledWithin(active, 2000)).toBe('done');
-      await adding.query('COMMIT');
+      await adding.commit();
     } finally {
       await adding.end();
     }
